@@ -1,0 +1,3 @@
+"""classifiers."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""preprocessing."""
+
+__all__ = []

@@ -1,0 +1,6 @@
+"""Shared utilities: input validation, seeding and data location."""
+
+from ._data import get_shared_data_dir
+from ._validation import STANDARD_LEADS, check_sfreq, validate_ecg
+
+__all__ = ["STANDARD_LEADS", "check_sfreq", "get_shared_data_dir", "validate_ecg"]

@@ -1,0 +1,79 @@
+"""scikit-learn's estimator checks over every public estimator of the package.
+
+Estimators are discovered from the ``__all__`` of each subpackage, so a new public
+estimator is checked automatically. Neural estimators get tiny, fast settings from
+``FAST_PARAMS``. Every expected failure sits in ``EXPECTED_FAILURES`` with a reason;
+transformers must have none.
+"""
+
+import importlib
+import inspect
+
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import sklearn_ecg
+
+# Tiny, fast settings per estimator class name (architecture hyper-parameters and
+# training length). Estimators not listed are built with their defaults.
+FAST_PARAMS: dict[str, dict] = {}
+
+# Constructors for estimators that cannot be built from defaults alone
+# (meta-estimators). Each maps a class name to a zero-argument factory.
+FACTORIES: dict = {}
+
+# Checks known to fail, per estimator class name, each with a one-line reason.
+EXPECTED_FAILURES: dict[str, dict[str, str]] = {}
+
+
+def discover_estimators():
+    """Every public BaseEstimator subclass exported by a subpackage's ``__all__``."""
+    found = {}
+    for sub in sklearn_ecg._SUBMODULES:
+        mod = importlib.import_module(f"sklearn_ecg.{sub}")
+        for name in getattr(mod, "__all__", []):
+            obj = getattr(mod, name)
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, BaseEstimator)
+                and not inspect.isabstract(obj)
+                and not name.startswith("_")
+            ):
+                found[name] = obj
+    return dict(sorted(found.items()))
+
+
+def build(name, cls):
+    if name in FACTORIES:
+        return FACTORIES[name]()
+    return cls(**FAST_PARAMS.get(name, {}))
+
+
+ESTIMATORS = discover_estimators()
+INSTANCES = [build(name, cls) for name, cls in ESTIMATORS.items()]
+
+
+def _expected_failed_checks(estimator):
+    return EXPECTED_FAILURES.get(type(estimator).__name__, {})
+
+
+@parametrize_with_checks(INSTANCES, expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def test_transformers_have_no_expected_failures():
+    for name, cls in ESTIMATORS.items():
+        if issubclass(cls, TransformerMixin):
+            assert name not in EXPECTED_FAILURES, (
+                f"transformer {name} must pass every check"
+            )
+
+
+def test_expected_failure_tables_name_real_estimators():
+    stale = set(EXPECTED_FAILURES) | set(FAST_PARAMS) | set(FACTORIES)
+    stale -= set(ESTIMATORS)
+    assert not stale, f"tables mention unknown estimators: {sorted(stale)}"
+    for name, table in EXPECTED_FAILURES.items():
+        for check, reason in table.items():
+            assert reason.strip(), f"{name}.{check} needs a one-line reason"
