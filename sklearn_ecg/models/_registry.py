@@ -1,4 +1,4 @@
-"""A small timm-style registry so estimators, the CLI and search spaces find models by name."""
+"""A small timm-style model registry: models are found by name everywhere."""
 
 from __future__ import annotations
 
