@@ -9,7 +9,8 @@ Compares, side by side in one process with interleaved repeats:
    NeuroKit2 is installed (benchmark only, not a dependency), and against a
    per-lead ``sosfiltfilt`` loop, on a subset of records (lead-by-lead loops are
    slow; throughput is per sample, so the subset does not bias the ratio much).
-3. Peak traced memory (``tracemalloc``, which sees numpy's buffers) of each
+3. Throughput of every transformer on the same subset, for orientation.
+4. Peak traced memory (``tracemalloc``, which sees numpy's buffers) of each
    full-array method, relative to the input size.
 
 Run from the repository root (about 2 minutes and 4 GB of RAM at full size)::
@@ -28,7 +29,15 @@ import warnings
 import numpy as np
 from scipy import signal
 
-from sklearn_ecg.preprocessing import BandpassFilter
+from sklearn_ecg.preprocessing import (
+    BandpassFilter,
+    BaselineWanderRemover,
+    FixedLength,
+    LeadNormalizer,
+    LeadSelector,
+    NotchFilter,
+    Resampler,
+)
 
 SFREQ = 500.0
 
@@ -130,6 +139,23 @@ def main(argv=None):
             f"  {name:28s} {t:8.3f} s  {Xs.size / t / 1e6:8.1f} Msamples/s  "
             f"BandpassFilter speed-up x{t / base:.1f}"
         )
+
+    others = {
+        repr(t): (lambda t=t: t.fit_transform(Xs))
+        for t in [
+            NotchFilter(),
+            BaselineWanderRemover(method="median"),
+            BaselineWanderRemover(method="highpass"),
+            BaselineWanderRemover(method="wavelet"),
+            Resampler(sfreq_out=100.0),
+            LeadNormalizer(method="zscore"),
+            LeadNormalizer(method="robust"),
+            FixedLength(n_times=4000),
+            LeadSelector(leads=["II", "V1"]),
+        ]
+    }
+    for name, t in interleaved(others, args.repeats).items():
+        print(f"  {name:40s} {t:8.3f} s  {Xs.size / t / 1e6:8.1f} Msamples/s")
 
 
 if __name__ == "__main__":
