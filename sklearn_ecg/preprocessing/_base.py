@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numbers
+import os
+import sys
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -24,6 +26,24 @@ class ShortRecordWarning(UserWarning):
     >>> from sklearn_ecg.preprocessing import ShortRecordWarning
     >>> warnings.simplefilter("ignore", ShortRecordWarning)
     """
+
+
+def external_stacklevel() -> int:
+    """Return the ``stacklevel`` that points a warning at the user's code.
+
+    Counted from the caller of this function, skipping frames inside this package
+    and scikit-learn (whose ``set_output`` wrappers add a varying number).
+    """
+    import sklearn
+
+    inside = tuple(
+        os.path.dirname(os.path.dirname(m.__file__)) + os.sep + m.__name__ + os.sep
+        for m in (sys.modules[__package__.split(".")[0]], sklearn)
+    )
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _input_ndim(X) -> int:
