@@ -77,9 +77,8 @@ def validate_ecg(
         raise ValueError(
             f"X is empty: found array with {X_in.shape[0]} sample(s) (records) and "
             f"{X_in.shape[-1]} {unit} (shape={X_in.shape}) while a minimum of 1 is "
-            f"required by "
-            f"{type(estimator).__name__}. Pass at least one record with at least "
-            "one lead and one time sample; check how X was loaded or selected."
+            f"required by {type(estimator).__name__}. Pass at least one record "
+            "with at least one lead and one time sample; check how X was loaded."
         )
     n_expected = getattr(estimator, "n_features_in_", None)
     if (
