@@ -63,14 +63,14 @@ def read_signals(reader, items, ids, *, on_missing, what="record"):
     if failed and on_missing == "raise":
         first = failed[0][1]
         raise type(first)(
-            f"{len(failed)} {what}s are missing or unreadable: "
+            f"{len(failed)} {what}(s) missing or unreadable: "
             f"{_names([f[0] for f in failed])}. First error: {first} Fix or remove "
             "them, or pass on_missing='skip' to load the others."
         ) from first
     if failed:
         warnings.warn(
-            f"Skipped {len(failed)} missing or unreadable {what}s (on_missing='skip'):"
-            f" {_names([f[0] for f in failed])}.",
+            f"Skipped {len(failed)} missing or unreadable {what}(s) "
+            f"(on_missing='skip'): {_names([f[0] for f in failed])}.",
             UserWarning,
             stacklevel=3,
         )

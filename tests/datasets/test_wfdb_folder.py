@@ -75,7 +75,7 @@ def test_missing_and_corrupt_records_raise_or_skip(cohort):
     folder = cohort / "all_train_wfdb"
     (folder / "ecg2.dat").unlink()
     (folder / "ecg4.hea").write_text("ecg4 12 abc\n")
-    with pytest.raises(FileNotFoundError, match="2 records.*'ecg2', 'ecg4'"):
+    with pytest.raises(FileNotFoundError, match="2 record.s. missing.*'ecg2', 'ecg4'"):
         load_wfdb_folder(folder, labels=cohort / "labels_train.csv")
     with pytest.warns(UserWarning, match="Skipped 2.*'ecg2', 'ecg4'"):
         ds = load_wfdb_folder(
