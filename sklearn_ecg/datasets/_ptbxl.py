@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import numbers
 import os
 import warnings
 from pathlib import Path
@@ -249,7 +250,7 @@ def _check_args(sampling_rate, task, min_likelihood, on_missing, drop_unlabeled)
     check_option(sampling_rate, "sampling_rate", (100, 500))
     check_option(task, "task", PTBXL_TASKS)
     check_option(on_missing, "on_missing", ("raise", "skip"))
-    if not isinstance(min_likelihood, int | float) or not 0 <= min_likelihood <= 100:
+    if not isinstance(min_likelihood, numbers.Real) or not 0 <= min_likelihood <= 100:
         raise ValueError(
             f"min_likelihood must be a number in [0, 100] (PTB-XL likelihoods are "
             f"percentages), got {min_likelihood!r}."
