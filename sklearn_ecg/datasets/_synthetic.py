@@ -303,6 +303,17 @@ def make_ecg(
     (data, target) : tuple
         If ``return_X_y`` is True.
 
+    Notes
+    -----
+    Difficulty of ``classes=("normal", "pe")`` (400 records at 100 Hz, 5-fold
+    AUROC of a logistic regression on simple per-lead amplitude features and
+    heart rate; ``benchmarks/make_ecg.py``): 0.51 at ``effect_size=0``, 0.80 at
+    0.3, 0.87 at 0.5, 0.96 at 1.0, 0.98 at 1.5.
+
+    Signals are noise-free at the electrode level except for the added noise;
+    there is no ectopy, no pacing and no record-level artefact such as a lead
+    reversal.
+
     References
     ----------
     .. [1] McSharry, P.E., Clifford, G.D., Tarassenko, L., Smith, L.A. (2003). A
