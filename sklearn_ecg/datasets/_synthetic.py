@@ -307,7 +307,7 @@ def make_ecg(
     -----
     Difficulty of ``classes=("normal", "pe")`` (400 records at 100 Hz, 5-fold
     AUROC of a logistic regression on simple per-lead amplitude features and
-    heart rate; ``benchmarks/make_ecg.py``): 0.51 at ``effect_size=0``, 0.80 at
+    heart rate; ``benchmarks/make_ecg.py``): 0.52 at ``effect_size=0``, 0.81 at
     0.3, 0.87 at 0.5, 0.96 at 1.0, 0.98 at 1.5.
 
     Signals are noise-free at the electrode level except for the added noise;
