@@ -45,7 +45,9 @@ def coverage(trials, n, n_resamples, d):
     for t in range(trials):
         y, s = cohort(rng, n, 0.1, d)
         for method in hits:
-            r = bootstrap_ci(y, s, "roc_auc", n_resamples, random_state=t, method=method)
+            r = bootstrap_ci(
+                y, s, "roc_auc", n_resamples, random_state=t, method=method
+            )
             hits[method] += r.low <= truth <= r.high
             widths[method].append(r.high - r.low)
     print(f"  true AUROC {truth:.3f}, n={n}, 10 % positives, {trials} cohorts")
