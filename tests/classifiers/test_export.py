@@ -59,7 +59,7 @@ def test_torchscript_matches_probabilities(head, n_outputs, X, tmp_path):
 def test_estimator_like_object_uses_its_head_and_shape(X, tmp_path):
     class Fitted:
         module_ = small_net(2)
-        proba_head_ = "softmax"
+        task_ = "multiclass"
         n_leads_in_ = 3
         n_times_in_ = 64
 
