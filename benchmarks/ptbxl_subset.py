@@ -124,10 +124,12 @@ def main():
                 flush=True,
             )
         aucs = np.array([r[0] for r in rows])
+        sd = aucs.std(ddof=1) if len(aucs) > 1 else 0.0
+        wall = np.mean([r[1] for r in rows])
+        cpu = np.mean([r[2] for r in rows])
         print(
-            f"| {name} | {aucs.mean():.4f} ± {aucs.std(ddof=1) if len(aucs) > 1 else 0:.4f}"
-            f" | {np.mean([r[1] for r in rows]):.0f} | {np.mean([r[2] for r in rows]):.0f}"
-            f" | {len(rows)} |",
+            f"| {name} | {aucs.mean():.4f} ± {sd:.4f} | {wall:.0f} | {cpu:.0f} "
+            f"| {len(rows)} |",
             flush=True,
         )
 
