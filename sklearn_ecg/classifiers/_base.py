@@ -355,7 +355,8 @@ class ECGClassifier(NeuralNetClassifier):
         )
         if sched is not None:
             cbs.append(("lr_scheduler", sched))
-        return cbs + [("print_log", PrintLog())]
+        # PrintLog tabulates every epoch even when silent, so add it only if needed.
+        return cbs + ([("print_log", PrintLog())] if self.verbose else [])
 
     # -------------------------------------------------------------- training --
     def fit(self, X, y, *, X_val=None, y_val=None, **fit_params):
