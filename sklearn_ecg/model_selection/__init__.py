@@ -1,3 +1,7 @@
-"""model_selection."""
+"""Model selection: Optuna hyper-parameter search, pruning and search spaces."""
 
-__all__ = []
+from ._pruning import TrialPruningCallback
+from ._search import OptunaSearchCV
+from ._spaces import search_space
+
+__all__ = ["OptunaSearchCV", "TrialPruningCallback", "search_space"]
