@@ -43,14 +43,16 @@ def suggest(trial: optuna.trial.Trial, name: str, dist: BaseDistribution) -> Any
             name, dist.low, dist.high, step=dist.step, log=dist.log
         )
     if isinstance(dist, IntDistribution):
-        return trial.suggest_int(name, dist.low, dist.high, step=dist.step, log=dist.log)
+        return trial.suggest_int(
+            name, dist.low, dist.high, step=dist.step, log=dist.log
+        )
     if isinstance(dist, CategoricalDistribution):
         return trial.suggest_categorical(name, dist.choices)
     raise TypeError(f"unsupported Optuna distribution {dist!r} for {name!r}")
 
 
 def find_net(estimator, prefix: str = "") -> tuple[str, NeuralNet] | None:
-    """Return ``(param_prefix, net)`` for a skorch net, or the last step of a Pipeline."""
+    """Return ``(param_prefix, net)`` for a skorch net or a Pipeline ending in one."""
     if isinstance(estimator, NeuralNet):
         return prefix, estimator
     if isinstance(estimator, Pipeline) and estimator.steps:
@@ -106,6 +108,7 @@ class Objective:
         self.search = search
         self.X, self.y, self.fit_params = X, y, fit_params
         self.splits, self.scorer, self.prune = splits, scorer, prune
+        self.first_error: BaseException | None = None
 
     def __call__(self, trial: optuna.trial.Trial) -> float:
         params = {
@@ -117,14 +120,20 @@ class Objective:
         coordinator = LockstepFolds(trial, len(self.splits)) if self.prune else None
         try:
             if coordinator is None:
-                folds = [self._fit_fold(params, k, None) for k in range(len(self.splits))]
+                folds = [
+                    self._fit_fold(params, k, None) for k in range(len(self.splits))
+                ]
             else:
-                folds = coordinator.run(lambda k: self._fit_fold(params, k, coordinator))
+                folds = coordinator.run(
+                    lambda k: self._fit_fold(params, k, coordinator)
+                )
         except optuna.TrialPruned:
             trial.set_user_attr("n_epochs", coordinator.epochs())
             raise
         except Exception as exc:
             trial.set_user_attr("error", "".join(traceback.format_exception_only(exc)))
+            if self.first_error is None:
+                self.first_error = exc
             warnings.warn(
                 f"Trial {trial.number} failed with params {params}: {exc!r}. Its score "
                 "is recorded as NaN.",
@@ -190,7 +199,9 @@ def build_cv_results(trials, param_names, n_splits) -> dict[str, Any]:
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows of failed trials
         mean = np.where(complete, np.nanmean(splits, axis=1), np.nan)
         results["mean_test_score"] = mean
-        results["std_test_score"] = np.where(complete, np.nanstd(splits, axis=1), np.nan)
+        results["std_test_score"] = np.where(
+            complete, np.nanstd(splits, axis=1), np.nan
+        )
         for key in ("fit_time", "score_time"):
             times = [t.user_attrs.get(f"{key}s", [np.nan]) for t in trials]
             results[f"mean_{key}"] = np.array([np.mean(v) for v in times])
@@ -210,6 +221,7 @@ def _rank(mean: np.ndarray) -> np.ndarray:
 
     if not len(mean):
         return np.array([], dtype=np.int32)
-    filled = np.where(np.isnan(mean), np.nanmin(mean) - 1 if np.any(~np.isnan(mean))
-                      else 0.0, mean)
+    filled = np.where(
+        np.isnan(mean), np.nanmin(mean) - 1 if np.any(~np.isnan(mean)) else 0.0, mean
+    )
     return rankdata(-filled, method="min").astype(np.int32)

@@ -229,12 +229,19 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         splits = list(cv.split(X, y, groups))
         self.n_splits_ = len(splits)
         self.scorer_ = check_scoring(self.estimator, scoring=self.scoring)
-        study = self._make_study()
-        prune = not isinstance(study.pruner, NopPruner)
-        objective = Objective(self, X, y, fit_params, splits, self.scorer_, prune)
-        self._optimize(study, objective)
+        level = optuna.logging.get_verbosity()
+        optuna.logging.set_verbosity(
+            optuna.logging.INFO if self.verbose else optuna.logging.WARNING
+        )
+        try:
+            study = self._make_study()
+            prune = not isinstance(study.pruner, NopPruner)
+            objective = Objective(self, X, y, fit_params, splits, self.scorer_, prune)
+            self._optimize(study, objective)
+        finally:
+            optuna.logging.set_verbosity(level)
         self.study_ = study
-        self._collect_results(study)
+        self._collect_results(study, objective.first_error)
         if self.refit:
             self._refit(X, y, fit_params)
         return self
@@ -250,26 +257,19 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             if self.n_trials is not None
             else []
         )
-        level = optuna.logging.get_verbosity()
-        optuna.logging.set_verbosity(
-            optuna.logging.INFO if self.verbose else optuna.logging.WARNING
-        )
-        try:
-            with warnings.catch_warnings():
-                # Optuna warns once per failed trial; our FitFailedWarning says more.
-                warnings.filterwarnings("ignore", message=".*failed with value")
-                study.optimize(
-                    objective,
-                    n_trials=remaining,
-                    timeout=self.timeout,
-                    n_jobs=self.n_jobs,
-                    catch=(Exception,),
-                    callbacks=callbacks,
-                )
-        finally:
-            optuna.logging.set_verbosity(level)
+        with warnings.catch_warnings():
+            # Optuna warns once per failed trial; our FitFailedWarning says more.
+            warnings.filterwarnings("ignore", message=".*failed with value")
+            study.optimize(
+                objective,
+                n_trials=remaining,
+                timeout=self.timeout,
+                n_jobs=self.n_jobs,
+                catch=(Exception,),
+                callbacks=callbacks,
+            )
 
-    def _collect_results(self, study) -> None:
+    def _collect_results(self, study, first_error) -> None:
         trials = study.get_trials(deepcopy=False, states=FINISHED)
         self.cv_results_ = build_cv_results(
             trials, list(self.param_distributions), self.n_splits_
@@ -277,12 +277,16 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.n_trials_ = len(trials)
         complete = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
         if not complete:
-            errors = [t.user_attrs.get("error") for t in trials if "error" in t.user_attrs]
-            detail = f" First error: {errors[0].strip()}" if errors else ""
-            raise ValueError(
+            msg = (
                 f"OptunaSearchCV: none of the study's {len(trials)} finished trials "
-                f"completed (states: {sorted(set(self.cv_results_['state']))}).{detail}"
+                f"completed (states: {sorted(set(self.cv_results_['state']))})."
             )
+            if first_error is not None:
+                # Re-raise this run's own error with its type (TypeError stays one).
+                if hasattr(first_error, "add_note"):
+                    first_error.add_note(msg)
+                raise first_error
+            raise ValueError(msg)
         best = max(complete, key=lambda t: t.value)
         self.best_index_ = int(trials.index(best))
         self.best_params_ = dict(best.params)
@@ -316,8 +320,9 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         if self.pruner is not None and not isinstance(self.pruner, NopPruner):
             if find_net(self.estimator) is None:
                 raise ValueError(
-                    f"pruner={type(self.pruner).__name__} needs a skorch estimator (or a Pipeline "
-                    f"ending in one) that reports '{self.monitor}' every epoch; got "
+                    f"pruner={type(self.pruner).__name__} needs a skorch estimator (or "
+                    f"a Pipeline ending in one) that reports '{self.monitor}' every "
+                    "epoch; got "
                     f"{type(self.estimator).__name__}. Use pruner=None."
                 )
 
@@ -342,11 +347,15 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         if self.n_trials is not None and (
             not isinstance(self.n_trials, numbers.Integral) or self.n_trials < 1
         ):
-            raise ValueError(f"n_trials must be a positive int or None; got {self.n_trials!r}.")
+            raise ValueError(
+                f"n_trials must be a positive int or None; got {self.n_trials!r}."
+            )
         if self.timeout is not None and (
             not isinstance(self.timeout, numbers.Real) or self.timeout <= 0
         ):
-            raise ValueError(f"timeout must be a positive number or None; got {self.timeout!r}.")
+            raise ValueError(
+                f"timeout must be a positive number or None; got {self.timeout!r}."
+            )
 
     def _make_study(self) -> optuna.study.Study:
         sampler = self.sampler
@@ -373,8 +382,9 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             ) from exc
         if study.direction != StudyDirection.MAXIMIZE:
             raise ValueError(
-                f"study_name={self.study_name!r} in storage is a '{study.direction.name}'"
-                " study; OptunaSearchCV maximises. Use another study_name."
+                f"study_name={self.study_name!r} in storage is a "
+                f"'{study.direction.name}' study; OptunaSearchCV maximises. Use "
+                "another study_name."
             )
         return study
 
