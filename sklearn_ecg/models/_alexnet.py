@@ -1,0 +1,90 @@
+"""AlexNet1d: torchvision's AlexNet in one dimension, with batch norm."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ._blocks import check_model_args, init_paper_weights_
+from ._registry import register_model
+
+
+def _conv(c_in: int, c_out: int, k: int, stride: int = 1, pad: int = 0):
+    # Conv → BN → ReLU everywhere (the reference put ReLU before BN in block 4).
+    return [
+        nn.Conv1d(c_in, c_out, k, stride=stride, padding=pad),
+        nn.BatchNorm1d(c_out),
+        nn.ReLU(inplace=True),
+    ]
+
+
+@register_model("alexnet1d", aliases=("alexnet",))
+class AlexNet1d(nn.Module):
+    """AlexNet for 1-D signals, with batch normalisation after each convolution.
+
+    Parameters
+    ----------
+    n_leads : int
+        Number of input leads.
+    n_times : int
+        Number of input samples; must be at least 63 (the strided stem and
+        three pools need it).
+    n_outputs : int
+        Number of logits.
+    drop_prob : float, default=0.5
+        Dropout before each hidden linear layer of the head.
+    hidden_size : int, default=4096
+        Width of the two hidden linear layers.
+
+    References
+    ----------
+    .. [1] A. Krizhevsky, I. Sutskever and G. E. Hinton, "ImageNet classification
+       with deep convolutional neural networks", NeurIPS 2012.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_ecg.models import AlexNet1d
+    >>> model = AlexNet1d(12, 1000, 5, hidden_size=64)
+    >>> model(torch.zeros(2, 12, 1000)).shape
+    torch.Size([2, 5])
+    """
+
+    def __init__(
+        self,
+        n_leads: int,
+        n_times: int,
+        n_outputs: int,
+        drop_prob: float = 0.5,
+        hidden_size: int = 4096,
+    ):
+        super().__init__()
+        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        if n_times < 63:
+            raise ValueError(f"n_times={n_times} must be >= 63 for AlexNet1d.")
+        self.features = nn.Sequential(
+            *_conv(n_leads, 64, 11, stride=4, pad=2),
+            nn.MaxPool1d(3, 2),
+            *_conv(64, 192, 5, pad=2),
+            nn.MaxPool1d(3, 2),
+            *_conv(192, 384, 3, pad=1),
+            *_conv(384, 256, 3, pad=1),
+            *_conv(256, 256, 3, pad=1),
+            nn.MaxPool1d(3, 2),
+        )
+        self.pool = nn.AdaptiveAvgPool1d(6)
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Dropout(drop_prob),
+            nn.Linear(256 * 6, hidden_size),
+            nn.ReLU(inplace=True),
+            nn.Dropout(drop_prob),
+            nn.Linear(hidden_size, hidden_size),
+            nn.ReLU(inplace=True),
+        )
+        self.final_layer = nn.Linear(hidden_size, n_outputs)
+        init_paper_weights_(self)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+        return self.final_layer(self.classifier(self.pool(self.features(x))))
