@@ -42,7 +42,7 @@ def init_paper_weights_(module: nn.Module) -> nn.Module:
     >>> from torch import nn
     >>> from sklearn_ecg.models._blocks import init_paper_weights_
     >>> layer = init_paper_weights_(nn.Linear(4, 2))
-    >>> float(layer.bias.abs().sum())
+    >>> float(layer.bias.detach().abs().sum())
     0.0
     """
     for m in module.modules():

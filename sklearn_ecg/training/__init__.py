@@ -1,3 +1,43 @@
-"""training."""
+"""Training utilities: train-time augmentation, random crops, windowed inference."""
 
-__all__ = []
+from ._augment import (
+    AmplitudeScale,
+    Augmentation,
+    BaselineWander,
+    Compose,
+    GaussianNoise,
+    Identity,
+    LeadDropout,
+    OneOf,
+    PolarityFlip,
+    SineNoise,
+    SquarePulse,
+    TimeDropout,
+    TimeShift,
+    basic_augmentation,
+    paper_augmentation,
+    resolve_augment,
+)
+from ._crop import RandomCrop, TrainTransform, make_train_transform
+
+__all__ = [
+    "AmplitudeScale",
+    "Augmentation",
+    "BaselineWander",
+    "Compose",
+    "GaussianNoise",
+    "Identity",
+    "LeadDropout",
+    "OneOf",
+    "PolarityFlip",
+    "RandomCrop",
+    "SineNoise",
+    "SquarePulse",
+    "TimeDropout",
+    "TimeShift",
+    "TrainTransform",
+    "basic_augmentation",
+    "make_train_transform",
+    "paper_augmentation",
+    "resolve_augment",
+]
