@@ -19,8 +19,10 @@ from ._augment import (
     resolve_augment,
 )
 from ._crop import RandomCrop, TrainTransform, make_train_transform
+from ._inference import INFERENCE_MODES, windowed_logits
 
 __all__ = [
+    "INFERENCE_MODES",
     "AmplitudeScale",
     "Augmentation",
     "BaselineWander",
@@ -40,4 +42,5 @@ __all__ = [
     "make_train_transform",
     "paper_augmentation",
     "resolve_augment",
+    "windowed_logits",
 ]
