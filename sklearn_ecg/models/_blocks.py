@@ -230,3 +230,82 @@ def check_model_args(n_leads: int, n_times: int, n_outputs: int, drop_prob=None)
             raise ValueError(f"{name}={value!r} must be a positive int.")
     if drop_prob is not None and not 0.0 <= float(drop_prob) < 1.0:
         raise ValueError(f"drop_prob={drop_prob!r} must lie in [0, 1).")
+
+
+class SelfAttentionPooling(nn.Module):
+    """One multi-head self-attention layer (Q = K = V) and a token reduction.
+
+    No positional encoding, residual, LayerNorm or feed-forward block: this is
+    the attention stage of the seed paper's HSMNet.
+
+    Parameters
+    ----------
+    embed_dim : int
+        Token width.
+    num_heads : int, default=8
+        Attention heads; must divide ``embed_dim``.
+    drop_prob : float, default=0.0
+        Dropout on the attention weights.
+    reduction : {"mean", "none"}, default="mean"
+        Average the attended tokens, or flatten them (the output width is then
+        ``n_tokens * embed_dim``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_ecg.models._blocks import SelfAttentionPooling
+    >>> SelfAttentionPooling(16, 4)(torch.zeros(2, 10, 16)).shape
+    torch.Size([2, 16])
+    """
+
+    def __init__(
+        self,
+        embed_dim: int,
+        num_heads: int = 8,
+        drop_prob: float = 0.0,
+        reduction: str = "mean",
+    ):
+        super().__init__()
+        if embed_dim % num_heads:
+            raise ValueError(
+                f"num_heads={num_heads} must divide the token width {embed_dim}."
+            )
+        if reduction not in ("mean", "none"):
+            raise ValueError(f"reduction={reduction!r} must be 'mean' or 'none'.")
+        self.attention = nn.MultiheadAttention(
+            embed_dim, num_heads, dropout=drop_prob, batch_first=True
+        )
+        self.reduction = reduction
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_tokens, embed_dim)`` to pooled features."""
+        attended, _ = self.attention(tokens, tokens, tokens, need_weights=False)
+        return attended.mean(1) if self.reduction == "mean" else attended.flatten(1)
+
+
+def resnet_trunk_length(n_times: int, kernel_size: int = 7) -> int:
+    """Time steps out of the ResNet trunk (stem stride 2, max-pool, 3 strided stages).
+
+    Parameters
+    ----------
+    n_times : int
+        Input samples.
+    kernel_size : int, default=7
+        Stem kernel (padding ``kernel_size // 2``).
+
+    Returns
+    -------
+    n_steps : int
+        ``ceil(n_times / 32)`` for odd kernels.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.models._blocks import resnet_trunk_length
+    >>> resnet_trunk_length(2048), resnet_trunk_length(5000)
+    (64, 157)
+    """
+    t = (n_times + 2 * (kernel_size // 2) - kernel_size) // 2 + 1
+    t = (t - 1) // 2 + 1  # MaxPool1d(3, 2, padding=1)
+    for _ in range(3):
+        t = (t - 1) // 2 + 1  # 3-tap stride-2 conv with padding 1
+    return t
