@@ -89,7 +89,7 @@ class TrainTransform:
     sfreq : float
         Sampling rate in Hz.
     rng : numpy.random.Generator
-        The random stream.
+        The default random stream (used when the caller passes none).
     """
 
     def __init__(self, crop, augmentation, sfreq: float, rng: np.random.Generator):
@@ -98,12 +98,17 @@ class TrainTransform:
         self.sfreq = sfreq
         self.rng = rng
 
-    def __call__(self, x):
-        """Transform one sample."""
+    def __call__(self, x, rng: np.random.Generator | None = None):
+        """Transform one sample, drawing from ``rng`` (default: own generator).
+
+        A DataLoader worker passes its own generator so that workers draw
+        independent, reproducible streams.
+        """
+        rng = self.rng if rng is None else rng
         if self.crop is not None:
-            x = self.crop(x, self.rng)
+            x = self.crop(x, rng)
         if self.augmentation is not None:
-            x = self.augmentation(x, self.rng, self.sfreq)
+            x = self.augmentation(x, rng, self.sfreq)
         return x
 
 
