@@ -35,6 +35,9 @@ class AlexNet1d(nn.Module):
         Dropout before each hidden linear layer of the head.
     hidden_size : int, default=4096
         Width of the two hidden linear layers.
+    base_width : int, default=64
+        Width of the first convolution; the others scale with it (64 gives
+        AlexNet's 64-192-384-256-256).
 
     References
     ----------
@@ -57,26 +60,30 @@ class AlexNet1d(nn.Module):
         n_outputs: int,
         drop_prob: float = 0.5,
         hidden_size: int = 4096,
+        base_width: int = 64,
     ):
         super().__init__()
         check_model_args(n_leads, n_times, n_outputs, drop_prob)
         if n_times < 63:
             raise ValueError(f"n_times={n_times} must be >= 63 for AlexNet1d.")
+        if base_width < 1:
+            raise ValueError(f"base_width={base_width!r} must be a positive int.")
+        w1, w2, w3, w4 = (c * base_width // 64 for c in (64, 192, 384, 256))
         self.features = nn.Sequential(
-            *_conv(n_leads, 64, 11, stride=4, pad=2),
+            *_conv(n_leads, w1, 11, stride=4, pad=2),
             nn.MaxPool1d(3, 2),
-            *_conv(64, 192, 5, pad=2),
+            *_conv(w1, w2, 5, pad=2),
             nn.MaxPool1d(3, 2),
-            *_conv(192, 384, 3, pad=1),
-            *_conv(384, 256, 3, pad=1),
-            *_conv(256, 256, 3, pad=1),
+            *_conv(w2, w3, 3, pad=1),
+            *_conv(w3, w4, 3, pad=1),
+            *_conv(w4, w4, 3, pad=1),
             nn.MaxPool1d(3, 2),
         )
         self.pool = nn.AdaptiveAvgPool1d(6)
         self.classifier = nn.Sequential(
             nn.Flatten(),
             nn.Dropout(drop_prob),
-            nn.Linear(256 * 6, hidden_size),
+            nn.Linear(w4 * 6, hidden_size),
             nn.ReLU(inplace=True),
             nn.Dropout(drop_prob),
             nn.Linear(hidden_size, hidden_size),

@@ -44,6 +44,9 @@ class VGG1d(nn.Module):
         Dropout before the two hidden linear layers of the head.
     hidden_size : int, default=4096
         Width of the two hidden linear layers.
+    base_width : int, default=64
+        Width of the first stage; the others scale with it (64 is VGG's
+        64-128-256-512-512).
 
     References
     ----------
@@ -68,6 +71,7 @@ class VGG1d(nn.Module):
         batch_norm: bool = True,
         drop_prob: float = 0.5,
         hidden_size: int = 4096,
+        base_width: int = 64,
     ):
         super().__init__()
         check_model_args(n_leads, n_times, n_outputs, drop_prob)
@@ -75,11 +79,14 @@ class VGG1d(nn.Module):
             raise ValueError(f"depth={depth!r} must be one of {sorted(_CONFIGS)}.")
         if n_times < 32:
             raise ValueError(f"n_times={n_times} must be >= 32 for VGG1d (5 pools).")
-        self.features = _make_features(_CONFIGS[depth], n_leads, batch_norm)
+        if base_width < 1:
+            raise ValueError(f"base_width={base_width!r} must be a positive int.")
+        config = [c if c == "M" else c * base_width // 64 for c in _CONFIGS[depth]]
+        self.features = _make_features(config, n_leads, batch_norm)
         self.pool = nn.AdaptiveAvgPool1d(7)
         self.classifier = nn.Sequential(
             nn.Flatten(),
-            nn.Linear(512 * 7, hidden_size),
+            nn.Linear(8 * base_width * 7, hidden_size),
             nn.ReLU(inplace=True),
             nn.Dropout(drop_prob),
             nn.Linear(hidden_size, hidden_size),
