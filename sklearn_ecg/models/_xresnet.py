@@ -81,6 +81,9 @@ class XResNet1d(nn.Module):
         Network depth.
     kernel_size : int, default=5
         Kernel of the stem and block convolutions.
+    base_width : int, default=64
+        Width of the first stage; the stages are ``base_width * (1, 2, 4, 8)``
+        and the stem ``base_width * (1/2, 1/2, 1)``.
     hidden_size : int, default=512
         Width of the hidden linear layer of the head.
     drop_prob : float, default=0.5
@@ -110,6 +113,7 @@ class XResNet1d(nn.Module):
         n_outputs: int,
         depth: int = 50,
         kernel_size: int = 5,
+        base_width: int = 64,
         hidden_size: int = 512,
         drop_prob: float = 0.5,
     ):
@@ -119,15 +123,18 @@ class XResNet1d(nn.Module):
             raise ValueError(f"depth={depth!r} must be one of {sorted(_LAYERS)}.")
         if n_times < 32:
             raise ValueError(f"n_times={n_times} must be >= 32 for XResNet1d.")
+        if base_width < 2:
+            raise ValueError(f"base_width={base_width!r} must be an int >= 2.")
         expansion, layers = _LAYERS[depth]
-        k = kernel_size
+        k, w = kernel_size, base_width
         self.stem = nn.Sequential(
-            ConvBNAct(n_leads, 32, k, stride=2),
-            ConvBNAct(32, 32, k),
-            ConvBNAct(32, 64, k),
+            ConvBNAct(n_leads, w // 2, k, stride=2),
+            ConvBNAct(w // 2, w // 2, k),
+            ConvBNAct(w // 2, w, k),
             nn.MaxPool1d(3, stride=2, padding=1),
         )
-        widths = [64 // expansion, 64, 128, 256, 512]
+        # fastai: the first stage takes the stem's w channels (w // e before x e).
+        widths = [w // expansion, w, 2 * w, 4 * w, 8 * w]
         strides = [1, 2, 2, 2]
         self.stages = nn.Sequential(
             *(
@@ -135,7 +142,7 @@ class XResNet1d(nn.Module):
                 for i, n in enumerate(layers)
             )
         )
-        n_features = 512 * expansion
+        n_features = 8 * w * expansion
         self.head = nn.Sequential(
             nn.BatchNorm1d(2 * n_features),
             nn.Dropout(drop_prob / 2),
