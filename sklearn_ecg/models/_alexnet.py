@@ -8,6 +8,8 @@ from torch import nn
 from ._blocks import check_model_args, init_paper_weights_
 from ._registry import register_model
 
+_MIN_TIMES = 63  # shortest input the stem and the three max-pools accept
+
 
 def _conv(c_in: int, c_out: int, k: int, stride: int = 1, pad: int = 0):
     # Conv → BN → ReLU everywhere (the reference put ReLU before BN in block 4).
@@ -27,8 +29,8 @@ class AlexNet1d(nn.Module):
     n_leads : int
         Number of input leads.
     n_times : int
-        Number of input samples; must be at least 63 (the strided stem and
-        three pools need it).
+        Number of input samples. Inputs shorter than 63 samples (the least the
+        strided stem and three pools accept) are zero-padded at the end.
     n_outputs : int
         Number of logits.
     drop_prob : float, default=0.5
@@ -64,8 +66,6 @@ class AlexNet1d(nn.Module):
     ):
         super().__init__()
         check_model_args(n_leads, n_times, n_outputs, drop_prob)
-        if n_times < 63:
-            raise ValueError(f"n_times={n_times} must be >= 63 for AlexNet1d.")
         if base_width < 1:
             raise ValueError(f"base_width={base_width!r} must be a positive int.")
         w1, w2, w3, w4 = (c * base_width // 64 for c in (64, 192, 384, 256))
@@ -94,4 +94,6 @@ class AlexNet1d(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+        if x.shape[-1] < _MIN_TIMES:
+            x = nn.functional.pad(x, (0, _MIN_TIMES - x.shape[-1]))
         return self.final_layer(self.classifier(self.pool(self.features(x))))

@@ -33,7 +33,7 @@ class VGG1d(nn.Module):
     n_leads : int
         Number of input leads.
     n_times : int
-        Number of input samples; must be at least 32 (five halvings).
+        Number of input samples (any length: pooling rounds up).
     n_outputs : int
         Number of logits.
     depth : {11, 13, 16, 19}, default=16
@@ -77,8 +77,6 @@ class VGG1d(nn.Module):
         check_model_args(n_leads, n_times, n_outputs, drop_prob)
         if depth not in _CONFIGS:
             raise ValueError(f"depth={depth!r} must be one of {sorted(_CONFIGS)}.")
-        if n_times < 32:
-            raise ValueError(f"n_times={n_times} must be >= 32 for VGG1d (5 pools).")
         if base_width < 1:
             raise ValueError(f"base_width={base_width!r} must be a positive int.")
         config = [c if c == "M" else c * base_width // 64 for c in _CONFIGS[depth]]
@@ -105,7 +103,8 @@ def _make_features(config, in_channels: int, batch_norm: bool) -> nn.Sequential:
     layers: list[nn.Module] = []
     for item in config:
         if item == "M":
-            layers.append(nn.MaxPool1d(2, 2))
+            # ceil_mode keeps short inputs alive (identical when 32 divides T).
+            layers.append(nn.MaxPool1d(2, 2, ceil_mode=True))
             continue
         layers.append(nn.Conv1d(in_channels, item, 3, padding=1))
         if batch_norm:

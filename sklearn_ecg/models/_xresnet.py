@@ -66,7 +66,8 @@ class XResNet1d(nn.Module):
 
     Differences to ResNet1d: a three-convolution stem, average-pool shortcuts
     (ResNet-D), a zero-initialised last BN in every block, kernels of 5 taps and
-    a concat-pooling (mean and max) head with batch norm and dropout. In the
+    a concat-pooling (mean and max) head with normalisation and dropout (layer
+    norm here, batch norm in fastai). In the
     PTB-XL benchmark ``xresnet1d101`` was among the strongest single models.
 
     Parameters
@@ -74,7 +75,7 @@ class XResNet1d(nn.Module):
     n_leads : int
         Number of input leads.
     n_times : int
-        Number of input samples; must be at least 32.
+        Number of input samples.
     n_outputs : int
         Number of logits.
     depth : {18, 34, 50, 101, 152}, default=50
@@ -121,8 +122,6 @@ class XResNet1d(nn.Module):
         check_model_args(n_leads, n_times, n_outputs, drop_prob)
         if depth not in _LAYERS:
             raise ValueError(f"depth={depth!r} must be one of {sorted(_LAYERS)}.")
-        if n_times < 32:
-            raise ValueError(f"n_times={n_times} must be >= 32 for XResNet1d.")
         if base_width < 2:
             raise ValueError(f"base_width={base_width!r} must be an int >= 2.")
         expansion, layers = _LAYERS[depth]
@@ -143,12 +142,14 @@ class XResNet1d(nn.Module):
             )
         )
         n_features = 8 * w * expansion
+        # fastai's head uses BatchNorm1d on pooled features, which fails on a
+        # training batch of one record; LayerNorm normalises per record instead.
         self.head = nn.Sequential(
-            nn.BatchNorm1d(2 * n_features),
+            nn.LayerNorm(2 * n_features),
             nn.Dropout(drop_prob / 2),
             nn.Linear(2 * n_features, hidden_size),
             nn.ReLU(inplace=True),
-            nn.BatchNorm1d(hidden_size),
+            nn.LayerNorm(hidden_size),
             nn.Dropout(drop_prob),
         )
         self.final_layer = nn.Linear(hidden_size, n_outputs)
