@@ -1,4 +1,4 @@
-"""Training utilities: train-time augmentation, random crops, windowed inference."""
+"""Training utilities: losses, callbacks, seeding (and, later, augmentation)."""
 
 from ._augment import (
     AmplitudeScale,
@@ -18,29 +18,53 @@ from ._augment import (
     paper_augmentation,
     resolve_augment,
 )
+from ._callbacks import (
+    ValidAUROC,
+    macro_auroc,
+    make_early_stopping,
+    make_lr_scheduler,
+)
 from ._crop import RandomCrop, TrainTransform, make_train_transform
 from ._inference import INFERENCE_MODES, windowed_logits
+from ._losses import (
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    SigmoidFocalLoss,
+    SoftmaxFocalLoss,
+)
+from ._seed import resolve_seed, seed_worker, seeded
 
 __all__ = [
-    "INFERENCE_MODES",
     "AmplitudeScale",
     "Augmentation",
+    "BCEWithLogitsLoss",
     "BaselineWander",
     "Compose",
+    "CrossEntropyLoss",
     "GaussianNoise",
+    "INFERENCE_MODES",
     "Identity",
     "LeadDropout",
     "OneOf",
     "PolarityFlip",
     "RandomCrop",
+    "SigmoidFocalLoss",
     "SineNoise",
+    "SoftmaxFocalLoss",
     "SquarePulse",
     "TimeDropout",
     "TimeShift",
     "TrainTransform",
+    "ValidAUROC",
     "basic_augmentation",
+    "macro_auroc",
+    "make_early_stopping",
+    "make_lr_scheduler",
     "make_train_transform",
     "paper_augmentation",
     "resolve_augment",
+    "resolve_seed",
+    "seed_worker",
+    "seeded",
     "windowed_logits",
 ]
