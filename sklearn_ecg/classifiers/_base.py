@@ -7,7 +7,7 @@ import inspect
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_consistent_length
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressBar
 from skorch.dataset import unpack_data
@@ -27,6 +27,7 @@ from ..training import (
 from ..utils import validate_ecg
 from . import _params, _windowing
 from ._data import ECGDataset, collate_batch, train_valid_split
+from ._predict import PredictionMixin
 from ._targets import (
     check_threshold,
     encode_like,
@@ -37,7 +38,7 @@ from ._targets import (
 )
 
 
-class ECGClassifier(NeuralNetClassifier):
+class ECGClassifier(PredictionMixin, NeuralNetClassifier):
     __doc__ = _params.BASE_DOC
 
     #: Registry name of the architecture of a thin subclass (None: use ``module``).
@@ -373,10 +374,11 @@ class ECGClassifier(NeuralNetClassifier):
         )
         if sched is not None:
             cbs.append(("lr_scheduler", sched))
-        return cbs + [("print_log", PrintLog())]
+        # PrintLog tabulates every epoch even when silent, so add it only if needed.
+        return cbs + ([("print_log", PrintLog())] if self.verbose else [])
 
     # -------------------------------------------------------------- training --
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, *, X_val=None, y_val=None, **fit_params):
         """Train the network on ECG records.
 
         Parameters
@@ -385,6 +387,11 @@ class ECGClassifier(NeuralNetClassifier):
             ECG records (2-D input is one lead); cast to float32.
         y : array-like of shape (n_records,) or (n_records, n_labels)
             Class labels, or a 0/1 indicator matrix for multi-label tasks.
+        X_val, y_val : array-like, default=None
+            An explicit validation set (e.g. PTB-XL fold 9), used instead of the
+            internal split of ``validation_fraction`` for early stopping, the
+            best-epoch restore, ``valid_*`` history and threshold tuning; as in
+            scikit-learn's ``HistGradientBoostingClassifier.fit``.
         **fit_params : dict
             Not supported (e.g. ``sample_weight``); passing any raises TypeError.
 
@@ -413,7 +420,17 @@ class ECGClassifier(NeuralNetClassifier):
             self.pos_weight, y_enc, self.task_, self.n_outputs_
         )
         self.device_ = _params.resolve_device(self.device)
-        return self._train(X, y_enc, initialize=True)
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Pass both X_val and y_val, or neither.")
+        if X_val is None:
+            return self._train(X, y_enc, initialize=True)
+        X_val = self._validate_predict_X(X_val, fitting=True)
+        check_consistent_length(X_val, y_val)
+        y_val = encode_like(y_val, self.task_, self.classes_)
+        n = len(X)
+        valid = np.arange(n, n + len(X_val))
+        X, y_enc = np.concatenate([X, X_val]), np.concatenate([y_enc, y_val])
+        return self._train(X, y_enc, initialize=True, split=(np.arange(n), valid))
 
     def partial_fit(self, X, y, classes=None, **fit_params):
         """Continue training the fitted network on ``(X, y)`` for ``max_epochs``.
@@ -445,9 +462,9 @@ class ECGClassifier(NeuralNetClassifier):
         y_enc = encode_like(y, self.task_, self.classes_)
         return self._train(X, y_enc, initialize=False)
 
-    def _train(self, X, y_enc, *, initialize):
+    def _train(self, X, y_enc, *, initialize, split=None):
         seed = resolve_seed(self.random_state)
-        train_idx, valid_idx = train_valid_split(
+        train_idx, valid_idx = split or train_valid_split(
             y_enc, self.task_, self.validation_fraction, seed
         )
         if isinstance(self._threshold_spec, str) and valid_idx is None:
@@ -548,101 +565,3 @@ class ECGClassifier(NeuralNetClassifier):
 
     def check_data(self, X, y=None):
         """Do nothing: the data were validated in :meth:`fit`."""
-
-    # ------------------------------------------------------------ prediction --
-    def _validate_predict_X(self, X):
-        check_is_fitted(self)
-        X = validate_ecg(self, X, reset=False, dtype=np.float32)
-        if X.shape[1] != self.n_leads_in_ or X.shape[2] != self.n_times_in_:
-            raise ValueError(
-                f"X has shape {X.shape[1:]} (n_leads, n_times) but "
-                f"{type(self).__name__} was fitted on "
-                f"{(self.n_leads_in_, self.n_times_in_)}. Preprocess prediction "
-                "data exactly like the training data."
-            )
-        return X
-
-    def _positive_proba(self, logits):
-        if self.task_ == "multiclass":
-            return torch.softmax(torch.from_numpy(logits), dim=1).numpy()
-        return torch.sigmoid(torch.from_numpy(logits)).numpy()
-
-    def decision_function(self, X):
-        """Raw logits: ``(n,)`` for binary tasks, ``(n, n_outputs)`` otherwise.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records shaped like the training data.
-
-        Returns
-        -------
-        scores : ndarray
-            Logits; larger means more likely positive / more likely class.
-        """
-        logits = self._predict_logits(self._validate_predict_X(X))
-        return logits[:, 0] if self.task_ == "binary" else logits
-
-    def predict_proba(self, X):
-        """Class probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records shaped like the training data.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_records, n_classes) or (n_records, n_labels)
-            Binary: ``[1 - p, p]``; multiclass: softmax; multi-label: one
-            sigmoid probability per label (rows need not sum to 1).
-        """
-        proba = self._positive_proba(self._predict_logits(self._validate_predict_X(X)))
-        if self.task_ == "binary":
-            return np.hstack([1 - proba, proba])
-        return proba
-
-    def predict(self, X):
-        """Predicted labels using ``threshold_`` (binary, multi-label) or argmax.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records shaped like the training data.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_records,) or (n_records, n_labels)
-            Class labels, or a 0/1 indicator matrix for multi-label tasks.
-        """
-        proba = self.predict_proba(X)
-        if self.task_ == "multiclass":
-            return self.classes_[np.argmax(proba, axis=1)]
-        if self.task_ == "binary":
-            return self.classes_[(proba[:, 1] >= self.threshold_).astype(int)]
-        return (proba >= self.threshold_).astype(int)
-
-    # ----------------------------------------------------------- persistence --
-    def __setstate__(self, state):
-        # skorch maps saved tensors onto state["device"]; use the resolved
-        # training device (falls back to CPU when CUDA is absent).
-        raw = state.get("device")
-        state["device"] = str(state.get("device_", "cpu"))
-        super().__setstate__(state)
-        if "device_" in state:
-            self.device_ = torch.device(self.__dict__["device"])
-        self.__dict__["device"] = raw
-
-    def load_params(self, *args, **kwargs):
-        """Load module/optimizer/history files written by ``save_params``.
-
-        Same arguments as :meth:`skorch.net.NeuralNet.load_params`; the
-        estimator must be fitted (or initialised) with the same architecture.
-        """
-        raw = self.device
-        self.__dict__["device"] = str(self.__dict__.get("device_", "cpu"))
-        try:
-            super().load_params(*args, **kwargs)
-            self.device_ = torch.device(self.__dict__["device"])
-        finally:
-            self.__dict__["device"] = raw

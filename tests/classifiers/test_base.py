@@ -103,6 +103,7 @@ def test_multilabel():
     assert roc_auc_score(Y, proba, average="macro") > 0.8
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("task", ["binary", "multiclass", "multilabel"])
 def test_roc_auc_scorers(task):
     X, y = make_data(task=task, n=90)
@@ -165,6 +166,7 @@ def test_params_never_written_back(binary):
     assert not any(k.startswith("module__") for k in vars(clf))
 
 
+@pytest.mark.slow
 def test_clone_and_grid_search(binary):
     X, y = binary
     clf = ECGResNetClassifier(**{**TINY, "max_epochs": 1})
@@ -228,6 +230,7 @@ def test_tiny_training_set_trains():
     assert clf.history_[-1, "batches", -1, "train_batch_size"] == 6
 
 
+@pytest.mark.slow
 def test_early_stopping_restores_best(binary):
     X, y = binary
     clf = ECGResNetClassifier(**{**TINY, "max_epochs": 12, "patience": 2, "lr": 0.3})
@@ -277,6 +280,7 @@ def test_balanced_pos_weight_follows_fit_y(binary):
     assert clf.pos_weight_[0] == pytest.approx(32 / 8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("schedule", ["onecycle", "cosine", "plateau"])
 def test_lr_schedules(binary, schedule):
     X, y = binary
@@ -370,3 +374,17 @@ def test_bf16_on_cpu(binary):
     proba = clf.fit(X, y).predict_proba(X)
     assert proba.dtype == np.float32 and np.isfinite(proba).all()
     assert roc_auc_score(y, proba[:, 1]) > 0.7
+
+
+def test_explicit_validation_set(binary):
+    X, y = binary
+    clf = ECGResNetClassifier(**{**TINY, "threshold": "youden"})
+    clf.fit(X[:48], y[:48], X_val=X[48:], y_val=y[48:])
+    batches = clf.history_[-1]["batches"]
+    # training uses all 48 records, validation exactly the 16 given ones
+    assert sum(b.get("train_batch_size", 0) for b in batches) == 48
+    assert sum(b.get("valid_batch_size", 0) for b in batches) == 16
+    with pytest.raises(ValueError, match="X_val and y_val"):
+        clf.fit(X, y, X_val=X)
+    with pytest.raises(TypeError, match="sample_weight"):
+        clf.fit(X, y, sample_weight=np.ones(len(y)))
