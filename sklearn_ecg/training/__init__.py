@@ -3,10 +3,10 @@
 from ._checkpoint import (
     Checkpoint,
     CheckpointError,
-    PretrainedWeights,
     load_checkpoint,
     state_dict_sha256,
 )
+from ._pretrained import PretrainedWeights
 from ._transfer import (
     GradualUnfreezing,
     WarmStartWarning,
@@ -17,6 +17,7 @@ from ._transfer import (
     resolve_freeze,
     unfreeze_modules,
 )
+from ._warm_start import save_pretrained
 
 __all__ = [
     "Checkpoint",
@@ -30,6 +31,7 @@ __all__ = [
     "load_checkpoint",
     "load_matching_weights",
     "resolve_freeze",
+    "save_pretrained",
     "state_dict_sha256",
     "unfreeze_modules",
 ]

@@ -26,7 +26,7 @@ from sklearn_ecg.training import (
     state_dict_sha256,
     unfreeze_modules,
 )
-from sklearn_ecg.training._checkpoint import as_pretrained_weights
+from sklearn_ecg.training._pretrained import as_pretrained_weights
 
 
 class TinyNet(nn.Module):
