@@ -105,7 +105,8 @@ def check_warm_start_compatible(
         raise ValueError(
             f"warm_start_from was trained at sfreq={ck.sfreq:g} Hz, but this estimator "
             f"has sfreq={sfreq:g} Hz. Resample first, e.g. "
-            f"sklearn_ecg.preprocessing.Resampler(sfreq_out={ck.sfreq:g}), and set "
+            f"sklearn_ecg.preprocessing.Resampler(sfreq={sfreq:g}, "
+            f"sfreq_out={ck.sfreq:g}), and set "
             f"sfreq={ck.sfreq:g}."
         )
 

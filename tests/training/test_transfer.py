@@ -281,7 +281,7 @@ def test_partial_match_warns_and_keeps_fresh_init():
         ({"architecture": "resnet1d"}, "architecture 'tinynet'"),
         ({"n_leads": 12}, r"LeadSelector\(leads=\['I', 'II', 'III'\]\)"),
         ({"lead_names": ["II", "I", "III"]}, "Reorder the leads"),
-        ({"sfreq": 500.0}, r"Resampler\(sfreq_out=100\)"),
+        ({"sfreq": 500.0}, r"Resampler\(sfreq=500, sfreq_out=100\)"),
     ],
 )
 def test_mismatch_errors_suggest_the_fix(kwargs, match):
