@@ -436,8 +436,10 @@ class GradualUnfreezing(Callback):
 
     Parameters
     ----------
-    prefixes : sequence of str
-        The frozen module-name prefixes (see :func:`resolve_freeze`).
+    prefixes : sequence of str or None
+        The frozen module-name prefixes (see :func:`resolve_freeze`). None reads
+        them from the net's ``frozen_prefixes_`` attribute at each epoch, which
+        the sklearn-ecg classifiers set when they build their module.
     unfreeze_after : int
         Number of epochs to keep them frozen.
 
@@ -448,7 +450,7 @@ class GradualUnfreezing(Callback):
     3
     """
 
-    def __init__(self, prefixes=(), unfreeze_after: int = 0):
+    def __init__(self, prefixes=None, unfreeze_after: int = 0):
         self.prefixes = prefixes
         self.unfreeze_after = unfreeze_after
 
@@ -457,5 +459,8 @@ class GradualUnfreezing(Callback):
         epoch = len(net.history)
         frozen = epoch <= self.unfreeze_after
         if not frozen:  # idempotent, so repeated or partial fits stay consistent
-            unfreeze_modules(net.module_, self.prefixes)
+            prefixes = self.prefixes
+            if prefixes is None:
+                prefixes = getattr(net, "frozen_prefixes_", ())
+            unfreeze_modules(net.module_, prefixes)
         net.history.record("frozen", frozen)

@@ -192,12 +192,41 @@ def pretrained_weights_from_estimator(obj) -> PretrainedWeights:
     return PretrainedWeights.from_checkpoint(ckpt)
 
 
-def _check_fine_tuning_params(est):
+def check_transfer_params(est) -> None:
+    """Validate ``warm_start_from``, ``freeze``, ``unfreeze_after`` and the lr ratio.
+
+    Called at the start of ``fit``, before any data is touched; the checks that
+    need the model (freeze prefixes) or the checkpoint run when it is built.
+
+    Parameters
+    ----------
+    est : ECGClassifier
+        The estimator being fitted.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the parameter, the value and the fix.
+    """
+    if est.warm_start_from is not None:
+        as_pretrained_weights(est.warm_start_from)
+    freeze = est.freeze
+    if isinstance(freeze, str):
+        if freeze not in ("none", "backbone"):
+            raise ValueError(
+                f"freeze must be 'none', 'backbone' or a list of module-name "
+                f"prefixes, got {freeze!r}. For one prefix pass a list, e.g. "
+                f"freeze=[{freeze!r}]."
+            )
+    elif not (
+        isinstance(freeze, (list, tuple)) and all(isinstance(p, str) for p in freeze)
+    ):
+        raise TypeError(
+            f"freeze must be 'none', 'backbone' or a list of str, got {freeze!r}."
+        )
     unfreeze_after = check_unfreeze_after(est.unfreeze_after)
     check_backbone_lr_ratio(est.backbone_lr_ratio)
-    if unfreeze_after is not None and (
-        isinstance(est.freeze, str) and est.freeze == "none"
-    ):
+    if unfreeze_after is not None and (isinstance(freeze, str) and freeze == "none"):
         raise ValueError(
             f"unfreeze_after={unfreeze_after} needs something frozen first; set "
             "freeze='backbone' (or a list of prefixes), or unfreeze_after=None."
@@ -223,7 +252,7 @@ def apply_warm_start(est, module: nn.Module) -> nn.Module:
     module : torch.nn.Module
         The same module, warm-started and frozen as requested.
     """
-    _check_fine_tuning_params(est)
+    check_transfer_params(est)
     est.warm_start_report_ = None
     if est.warm_start_from is not None:
         ckpt = as_pretrained_weights(est.warm_start_from).load()
