@@ -27,7 +27,6 @@ import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 
@@ -109,10 +108,10 @@ pipe = Pipeline(
 )
 cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=1, random_state=0)
 warm = cross_val_score(pipe, X_pe, y_pe, cv=cv, scoring="roc_auc")
-scratch_pipe = pipe.set_params(clf__warm_start_from=None, clf__freeze="none", clf__lr=3e-3)
-scratch = cross_val_score(scratch_pipe, X_pe, y_pe, cv=cv, scoring="roc_auc")
-print(f"warm start, frozen backbone: AUROC {warm.mean():.3f} +/- {warm.std():.3f}")
-print(f"from scratch:                AUROC {scratch.mean():.3f} +/- {scratch.std():.3f}")
+pipe.set_params(clf__warm_start_from=None, clf__freeze="none", clf__lr=3e-3)
+scratch = cross_val_score(pipe, X_pe, y_pe, cv=cv, scoring="roc_auc")
+for name, scores in [("warm start, frozen backbone", warm), ("from scratch", scratch)]:
+    print(f"{name:>28}: AUROC {scores.mean():.3f} +/- {scores.std():.3f}")
 
 # %%
 # What was loaded?

@@ -172,7 +172,8 @@ def test_freeze_prefix_list(pretrained, target):
     est.fit(*target)
     pre, post = handle.load().state_dict, est.module_.state_dict()
     assert torch.equal(pre["trunk.0.weight"], post["trunk.0.weight"])
-    assert not torch.equal(pre["trunk.4.0.conv1.weight"], post["trunk.4.0.conv1.weight"])
+    name = "trunk.4.0.conv1.weight"
+    assert not torch.equal(pre[name], post[name])
 
 
 def test_gradual_unfreezing(pretrained, target):
@@ -268,7 +269,8 @@ def test_pickle_round_trip_of_a_warm_started_estimator(pretrained, target):
     est = ECGResNetClassifier(**FAST, warm_start_from=handle, freeze="backbone")
     est.fit(*target)
     back = pickle.loads(pickle.dumps(est))
-    np.testing.assert_array_equal(back.predict_proba(target[0]), est.predict_proba(target[0]))
+    X = target[0]
+    np.testing.assert_array_equal(back.predict_proba(X), est.predict_proba(X))
     assert back.warm_start_report_ == est.warm_start_report_
     assert back.warm_start_from == handle
     # The frozen batch-norm layers stay frozen after unpickling.
