@@ -1,3 +1,6 @@
-"""classifiers."""
+"""scikit-learn estimators that train deep networks on ECG records (via skorch)."""
 
-__all__ = []
+from ._base import ECGClassifier
+from ._resnet import ECGResNetClassifier
+
+__all__ = ["ECGClassifier", "ECGResNetClassifier"]
