@@ -69,7 +69,7 @@ def _estimator(*, sfreq, lead_names, epochs, seed, **kwargs):
     return ECGResNetClassifier(
         **MODEL,
         max_epochs=epochs,
-        batch_size=32,
+        batch_size=16,
         validation_fraction=None,
         sfreq=sfreq,
         lead_names=lead_names,
@@ -95,6 +95,12 @@ def _nested_target_indices(y_pool, sizes, prevalence, rng):
         k = round(n * prevalence)
         out[n] = np.sort(np.concatenate([pos[:k], neg[: n - k]]))
     return out
+
+
+def _center(X, n_times):
+    """Central window of every record (the same for training and evaluation)."""
+    start = max((X.shape[-1] - n_times) // 2, 0)
+    return np.ascontiguousarray(X[..., start : start + n_times])
 
 
 def _zscore(X):
@@ -145,7 +151,6 @@ def load_synthetic_task(sizes, prevalence, seed, effect_size=0.4):
     from sklearn_ecg.datasets import make_ecg
 
     n_target = max(sizes)
-    k = round(n_target * prevalence)
     X_src, y_src = make_ecg(
         n_records=1500,
         sfreq=100.0,
@@ -153,11 +158,12 @@ def load_synthetic_task(sizes, prevalence, seed, effect_size=0.4):
         random_state=seed,
         return_X_y=True,
     )
+    # Draw a larger pool, then sample the exact prevalence from it.
     X_t, y_t = make_ecg(
-        n_records=n_target,
+        n_records=2 * n_target,
         sfreq=100.0,
         classes=["normal", "pe"],
-        weights=[1 - k / n_target, k / n_target],
+        weights=[0.8, 0.2],
         effect_size=effect_size,
         random_state=seed + 1,
         return_X_y=True,
@@ -330,11 +336,14 @@ def main(argv=None):
     p.add_argument("--target", choices=["ptbxl", "synthetic", "both"], default="both")
     p.add_argument("--sizes", type=int, nargs="+", default=[60, 120, 240, 480])
     p.add_argument("--strategies", nargs="+", default=list(STRATEGIES))
-    p.add_argument("--splits", type=int, default=5)
+    p.add_argument("--splits", type=int, default=3)
     p.add_argument("--repeats", type=int, default=2)
     p.add_argument("--large", type=int, default=480, help="sizes >= this use ...")
-    p.add_argument("--repeats-large", type=int, default=1, help="... these repeats")
-    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--repeats-large", type=int, default=2, help="... these repeats")
+    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument(
+        "--n-times", type=int, default=500, help="central window length (samples)"
+    )
     p.add_argument("--pretrain-epochs", type=int, default=30)
     p.add_argument("--lr", type=float, default=3e-3, help="pretraining rate")
     p.add_argument("--prevalence", type=float, default=0.125)
@@ -352,6 +361,10 @@ def main(argv=None):
         t0 = time.perf_counter()
         loader = load_ptbxl_task if target == "ptbxl" else load_synthetic_task
         task = loader(args.sizes, args.prevalence, args.seed)
+        task["X"], task["X_source"] = (
+            _center(task["X"], args.n_times),
+            _center(task["X_source"], args.n_times),
+        )
         handle, pre = pretrain(task, args, OUT / f"pretrained_{target}.pt")
         print(f"[{target}] pretrained: {pre}", flush=True)
         sizes = []
