@@ -347,3 +347,9 @@ def test_one_cycle_schedule_keeps_the_backbone_ratio(pretrained, target):
     ).fit(*target)
     peaks = [g["max_lr"] for g in est.optimizer_.param_groups]
     assert peaks == pytest.approx([1e-3, 1e-2])
+
+
+def test_missing_checkpoint_file_names_the_parameter(target, tmp_path):
+    est = ECGResNetClassifier(**FAST, warm_start_from=tmp_path / "missing.pt")
+    with pytest.raises(FileNotFoundError, match="warm_start_from=.*missing.pt"):
+        est.fit(*target)
