@@ -1,0 +1,134 @@
+"""The report's PNG figures (matplotlib, Agg backend, no window ever opens)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import numpy as np
+
+from ._errors import CLIError
+
+
+def _pyplot():
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise CLIError(
+            "figures need matplotlib: pip install 'sklearn-ecg[plot]' "
+            "(or pass --no-figures)."
+        ) from exc
+    matplotlib.use("Agg", force=False)
+    return importlib.import_module("matplotlib.pyplot")
+
+
+def _colors(n):
+    plt = _pyplot()
+    return [plt.get_cmap("tab10")(i % 10) for i in range(n)]
+
+
+def scores_by_arm(results: dict, path: Path, metric: str = "roc_auc") -> Path:
+    """Per-fold scores of each arm, with the mean and its 95% CI."""
+    plt = _pyplot()
+    arms = list(results)
+    fig, ax = plt.subplots(figsize=(1.6 + 1.5 * len(arms), 4.2))
+    rng = np.random.default_rng(0)  # horizontal jitter only, for legibility
+    for i, (arm, color) in enumerate(zip(arms, _colors(len(arms)))):
+        values = np.asarray(results[arm]["scores"][metric], dtype=float)
+        ax.scatter(
+            i + rng.uniform(-0.12, 0.12, values.size),
+            values,
+            s=18,
+            color=color,
+            alpha=0.55,
+            linewidths=0,
+        )
+        s = results[arm]["summary"][metric]
+        ax.errorbar(
+            i + 0.28,
+            s["mean"],
+            yerr=[[s["mean"] - s["ci_low"]], [s["ci_high"] - s["mean"]]],
+            fmt="o",
+            color="black",
+            capsize=4,
+            markersize=5,
+        )
+    ax.axhline(0.5, color="grey", lw=1, ls="--", label="chance")
+    ax.set_xticks(range(len(arms)), [a.replace(" / ", "\n") for a in arms])
+    ax.set_xlim(-0.5, len(arms) - 0.3)
+    ax.set_ylabel("AUROC per test fold" if metric == "roc_auc" else metric)
+    ax.set_title("Test-fold AUROC: dots = folds, black = mean with 95% CI")
+    ax.legend(loc="lower right", frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    return _save(fig, path)
+
+
+def roc_curves(results: dict, path: Path) -> Path:
+    """Out-of-fold ROC curves (first CV repetition) of each arm."""
+    from sklearn.metrics import RocCurveDisplay
+
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5.2, 5))
+    for (arm, res), color in zip(results.items(), _colors(len(results))):
+        proba = np.asarray(res["oof_proba"], dtype=float)
+        y = np.asarray(res["y_true"])
+        keep = np.isfinite(proba)
+        RocCurveDisplay.from_predictions(
+            y[keep],
+            proba[keep],
+            pos_label=np.unique(y)[-1],
+            name=arm,
+            ax=ax,
+            color=color,
+            plot_chance_level=False,
+        )
+    ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="chance")
+    ax.set_title("Out-of-fold ROC curves (first CV repetition)")
+    ax.legend(loc="lower right", fontsize=8)
+    return _save(fig, path)
+
+
+def pretraining_curves(pretrained: dict, path: Path) -> Path | None:
+    """Training and validation loss of each pretraining run."""
+    curves = {k: v["history"] for k, v in pretrained.items() if v.get("history")}
+    if not curves:
+        return None
+    plt = _pyplot()
+    fig, axes = plt.subplots(
+        1, len(curves), figsize=(4.2 * len(curves), 3.4), squeeze=False
+    )
+    for ax, (name, hist) in zip(axes[0], curves.items()):
+        for key, style in (("train_loss", "-"), ("valid_loss", "--")):
+            if key in hist:
+                epochs = np.arange(1, len(hist[key]) + 1)
+                ax.plot(
+                    epochs, hist[key], style, marker=".", label=key.replace("_", " ")
+                )
+        ax.set_title(f"pretraining: {name}")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        ax.grid(alpha=0.3)
+        ax.legend(frameon=False)
+    return _save(fig, path)
+
+
+def example_ecg(X: np.ndarray, sfreq: float, lead_names, path: Path, title: str):
+    """One record in the clinical 12-lead layout (``sklearn_ecg.plotting``)."""
+    try:
+        from sklearn_ecg.plotting import plot_ecg
+    except ImportError:
+        return None
+    plt = _pyplot()
+    out = plot_ecg(X, sfreq=sfreq, lead_names=lead_names, title=title)
+    fig = getattr(out, "figure", None) or getattr(out, "figure_", None) or out
+    if not hasattr(fig, "savefig"):
+        fig = plt.gcf()
+    return _save(fig, path)
+
+
+def _save(fig, path: Path) -> Path:
+    plt = _pyplot()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
