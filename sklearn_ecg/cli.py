@@ -52,6 +52,11 @@ def _data_args(p, *, required=True):
         "--sfreq", type=float, help="resample every record to this rate (Hz)"
     )
     g.add_argument(
+        "--skip-missing",
+        action="store_true",
+        help="load only the records present on disk (partial copies of a release)",
+    )
+    g.add_argument(
         "--split",
         choices=("auto", "all", "train", "test"),
         default="auto",

@@ -32,6 +32,7 @@ def _load(args, default_split: str):
         split=split,
         target_column=args.target_column,
         sfreq=args.sfreq,
+        skip_missing=args.skip_missing,
         random_state=args.seed,
     )
     print(

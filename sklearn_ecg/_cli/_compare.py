@@ -133,7 +133,11 @@ def compare(target: ECGData, plan: StudyPlan, checkpoints: dict) -> dict:
             pretrained=checkpoints[model.title] if cond == "warm" else None,
             device=plan.device,
             random_state=plan.random_state,
-            params={**plan.training, **model.params, **plan.finetuning},
+            params={
+                **plan.training,
+                **model.params,
+                **(plan.finetuning if cond == "warm" else {}),
+            },
             preprocess=plan.preprocess,
         )
         bar.set_postfix_str(f"{model.title}/{cond}")

@@ -60,6 +60,7 @@ def load_data(
     split: str = "all",
     target_column: str | None = None,
     sfreq: float | None = None,
+    skip_missing: bool = False,
     random_state: int = 0,
 ) -> ECGData:
     """Load ``--data`` (and ``--labels``) into an :class:`ECGData`.
@@ -67,7 +68,8 @@ def load_data(
     ``split`` selects PTB-XL's official folds ("train" = folds 1-9, "test" =
     fold 10); other sources have no official split and ignore it.
     ``target_column`` turns a multi-label target into one binary column, and
-    ``sfreq`` resamples every record.
+    ``sfreq`` resamples every record. ``skip_missing`` loads the records present
+    on disk when a labels table lists more (a partial copy of a release).
     """
     kind, path = parse_data_spec(spec)
     if kind == "wfdb" and not labels:
@@ -82,7 +84,8 @@ def load_data(
         "wfdb": _load_wfdb,
         "synthetic": _load_synthetic,
     }[kind]
-    data = loader(path, labels=labels, random_state=random_state)
+    on_missing = "skip" if skip_missing else "raise"
+    data = loader(path, labels=labels, on_missing=on_missing, random_state=random_state)
     if kind == "ptbxl" and split != "all":
         data = _ptbxl_split(data, split)
     if target_column is not None:
@@ -128,20 +131,23 @@ def _as_list(value):
     return None if value is None else [str(v) for v in value]
 
 
-def _load_ptbxl(path, *, labels, random_state):
+def _load_ptbxl(path, *, labels, on_missing, random_state):
     load_ptbxl = require("sklearn_ecg.datasets", "load_ptbxl", feature="--data ptbxl")
-    return _bunch_to_data(_call_loader(load_ptbxl, path), f"PTB-XL ({path})")
+    return _bunch_to_data(
+        _call_loader(load_ptbxl, path, on_missing=on_missing), f"PTB-XL ({path})"
+    )
 
 
-def _load_cpsc2018(path, *, labels, random_state):
+def _load_cpsc2018(path, *, labels, on_missing, random_state):
     load = require("sklearn_ecg.datasets", "load_cpsc2018", feature="--data cpsc2018")
     return _bunch_to_data(_call_loader(load, path), f"CPSC2018 ({path})")
 
 
-def _load_wfdb(path, *, labels, random_state):
+def _load_wfdb(path, *, labels, on_missing, random_state):
     load = require("sklearn_ecg.datasets", "load_wfdb_folder", feature="--data wfdb")
     return _bunch_to_data(
-        _call_loader(load, path, labels=labels), f"WFDB folder ({path})"
+        _call_loader(load, path, labels=labels, on_missing=on_missing),
+        f"WFDB folder ({path})",
     )
 
 
@@ -154,7 +160,7 @@ def _call_loader(loader, *args, **kwargs):
         raise CLIError(f"could not load {args[0]!r}: {exc}") from exc
 
 
-def _load_synthetic(rest, *, labels, random_state):
+def _load_synthetic(rest, *, labels, on_missing, random_state):
     make_ecg = require("sklearn_ecg.datasets", "make_ecg", feature="--data synthetic")
     task, _, n = rest.partition(":")
     task = task or "pe"
@@ -199,7 +205,7 @@ def subset(data: ECGData, mask) -> ECGData:
         target_names=data.target_names,
         sfreq=data.sfreq,
         lead_names=data.lead_names,
-        record_ids=None if data.record_ids is None else list(pick(data.record_ids)),
+        record_ids=None if data.record_ids is None else [str(v) for v in pick(data.record_ids)],
         groups=pick(data.groups),
         folds=pick(data.folds),
         description=data.description,
