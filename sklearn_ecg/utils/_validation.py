@@ -53,7 +53,8 @@ def validate_ecg(
     Raises
     ------
     ValueError
-        If ``X`` is 1-D or more than 3-D, empty, or contains NaN or inf.
+        If ``X`` is 1-D or more than 3-D, empty, or contains NaN or inf, or if
+        its lead count differs from the one seen in fit.
 
     Examples
     --------
@@ -69,6 +70,29 @@ def validate_ecg(
             f"X must be 3-D (n_records, n_leads, n_times) or 2-D (n_records, n_times)"
             f" for a single lead; got an array of shape {X_in.shape}. Reshape or "
             "squeeze the extra axes before passing it."
+        )
+    if getattr(X_in, "size", None) == 0 and X_in.ndim in (2, 3):
+        # Keep sklearn's "0 feature(s) (shape=...) while a minimum of" wording.
+        unit = "feature(s)" if X_in.ndim == 2 else "time sample(s)"
+        raise ValueError(
+            f"X is empty: {X_in.shape[0]} record(s) and {X_in.shape[-1]} {unit} "
+            f"(shape={X_in.shape}) while a minimum of 1 is required by "
+            f"{type(estimator).__name__}. Pass at least one record with at least "
+            "one lead and one time sample; check how X was loaded or selected."
+        )
+    n_expected = getattr(estimator, "n_features_in_", None)
+    if (
+        not reset
+        and n_expected is not None
+        and getattr(X_in, "ndim", None) == 3
+        and X_in.shape[1] != n_expected
+    ):
+        # sklearn's own message speaks of "features"; for 3-D input those are leads.
+        raise ValueError(
+            f"X has {X_in.shape[1]} leads (features), but {type(estimator).__name__}"
+            f" is expecting {n_expected} leads as input, as seen in fit. Pass "
+            "records with the leads used in fit (e.g. via "
+            "sklearn_ecg.preprocessing.LeadSelector), or refit."
         )
     X = validate_data(
         estimator,

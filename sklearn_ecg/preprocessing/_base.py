@@ -1,0 +1,165 @@
+"""Shared machinery of the ECG transformers: validation, tags and chunking."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils import validate_ecg
+
+# Records are processed in chunks of about this many samples (all leads and time
+# points), so scipy's float64 temporaries stay near 32 MiB each whatever the input.
+_CHUNK_SAMPLES = 2**22
+
+
+class ShortRecordWarning(UserWarning):
+    """Warning raised when a record is too short for a filter's full edge padding.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from sklearn_ecg.preprocessing import ShortRecordWarning
+    >>> warnings.simplefilter("ignore", ShortRecordWarning)
+    """
+
+
+def _input_ndim(X) -> int:
+    """Return the number of dimensions of ``X`` (arrays are not converted)."""
+    if hasattr(X, "ndim"):
+        return X.ndim
+    try:
+        return np.asarray(X, dtype=object).ndim
+    except (TypeError, ValueError):
+        # Let the shared validator produce its (clearer) error message.
+        return 3
+
+
+def apply_chunked(X: np.ndarray, func, n_times_out: int | None = None) -> np.ndarray:
+    """Apply ``func`` to record chunks of a 3-D array, writing into one output array.
+
+    ``func`` maps a ``(n_chunk, n_leads, n_times)`` array to an array of shape
+    ``(n_chunk, n_leads, n_times_out)``; its result is cast to ``X.dtype``.
+    """
+    n_records, n_leads, n_times = X.shape
+    n_times_out = n_times if n_times_out is None else n_times_out
+    out = np.empty((n_records, n_leads, n_times_out), dtype=X.dtype)
+    step = max(1, _CHUNK_SAMPLES // max(1, n_leads * max(n_times, n_times_out)))
+    for start in range(0, n_records, step):
+        chunk = slice(start, start + step)
+        out[chunk] = func(X[chunk])
+    return out
+
+
+def check_frequency(value, name: str, sfreq: float, *, allow_none: bool = False):
+    """Check a frequency in Hz lies strictly between 0 and the Nyquist frequency."""
+    if value is None and allow_none:
+        return None
+    nyquist = sfreq / 2.0
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not np.isfinite(value)
+        or not 0 < value < nyquist
+    ):
+        raise ValueError(
+            f"{name} must be a frequency in Hz strictly between 0 and the Nyquist "
+            f"frequency sfreq/2 = {nyquist:g} Hz (sfreq={sfreq:g}); got {value!r}. "
+            f"Lower {name}, or pass the true sampling rate of your records as sfreq."
+        )
+    return float(value)
+
+
+def check_int(value, name: str, minimum: int = 1) -> int:
+    """Check an integer parameter is at least ``minimum``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < minimum
+    ):
+        raise ValueError(
+            f"{name} must be an integer >= {minimum}, got {value!r}. "
+            f"Pass e.g. {name}={max(minimum, 1)}."
+        )
+    return int(value)
+
+
+def check_choice(value, name: str, choices) -> str:
+    """Check a string option is one of ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"Unknown {name}={value!r}. Use one of {sorted(choices)}.")
+    return value
+
+
+class _BaseECGTransformer(TransformerMixin, BaseEstimator):
+    """Base of the ECG transformers: validation, 2-D handling, tags and chunking.
+
+    Subclasses implement ``_check_params`` (validate the hyper-parameters and
+    return what the computation needs), ``_transform`` (3-D in, 3-D out) and,
+    when stateful, ``_fit``. 2-D input is read as one lead and returned as 2-D.
+    """
+
+    #: Minimum number of time samples ``transform`` accepts.
+    _min_times = 1
+
+    def _is_stateless(self) -> bool:
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.requires_fit = not self._is_stateless()
+        return tags
+
+    def _check_params(self):
+        return None
+
+    def _fit(self, X, params):
+        return None
+
+    def fit(self, X, y=None):
+        """Validate the parameters and the input; learn statistics if any.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
+            ECG records; 2-D input is one lead.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        params = self._check_params()
+        self._fit_ndim = _input_ndim(X)
+        X = validate_ecg(self, X, reset=True)
+        self.n_leads_in_ = X.shape[1]
+        self._fit(X, params)
+        return self
+
+    def transform(self, X):
+        """Transform ECG records along the time axis.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
+            ECG records; 2-D input is one lead. Never modified.
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_records, n_leads_out, n_times_out)
+            The transformed records, with the input's float dtype (float32 or
+            float64; other dtypes become float32). 2-D input gives 2-D output.
+        """
+        if not self._is_stateless():
+            check_is_fitted(self)
+        params = self._check_params()
+        two_d = _input_ndim(X) == 2
+        X = validate_ecg(self, X, reset=False, min_times=self._min_times)
+        out = self._transform(X, params)
+        return out[:, 0, :] if two_d and out.shape[1] == 1 else out
