@@ -1,0 +1,280 @@
+"""The ``sklearn-ecg`` command: exit codes, one-line errors, outputs, the demo."""
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sklearn_ecg._cli._build import parse_assignments
+from sklearn_ecg._cli._compare import fold_scores, summarize
+from sklearn_ecg._cli._errors import CLIError
+from sklearn_ecg._cli._report import Report, comparison_table, fmt_ci, write_json
+from sklearn_ecg._cli._study import plan_from_config, read_config
+from sklearn_ecg.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_main(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(err, *fragments):
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("sklearn-ecg: error: ")
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+# --- parsing and usage errors -------------------------------------------------
+
+
+def test_help_and_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("demo", "train", "evaluate", "predict", "tune", "study"):
+        assert command in out
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert "sklearn-ecg" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, fragments",
+    [
+        ([], ["COMMAND"]),
+        (["frobnicate"], ["frobnicate"]),
+        (["demo", "--bogus"], ["--bogus"]),
+        (["train", "--out", "x"], ["--data"]),
+        (["evaluate", "--data", "x", "--out", "o", "--n-splits", "two"], ["two"]),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(capsys, argv, fragments):
+    code, out, err = run_main(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert_one_line_error(err, *fragments)
+
+
+def test_bad_data_kind(capsys, tmp_path):
+    code, _, err = run_main(
+        capsys, "train", "--data", "mitdb:/x", "--out", str(tmp_path), "--quiet"
+    )
+    assert code == 2
+    assert_one_line_error(err, "mitdb:/x", "ptbxl", "cpsc2018", "wfdb")
+
+
+def test_missing_data_path(capsys, tmp_path):
+    missing = tmp_path / "no-such-folder"
+    code, _, err = run_main(
+        capsys, "train", "--data", f"ptbxl:{missing}", "--out", str(tmp_path), "--quiet"
+    )
+    assert code == 2
+    assert_one_line_error(err, str(missing), "does not exist")
+
+
+def test_wfdb_needs_labels(capsys, tmp_path):
+    code, _, err = run_main(
+        capsys, "train", "--data", f"wfdb:{tmp_path}", "--out", str(tmp_path)
+    )
+    assert code == 2
+    assert_one_line_error(err, "--labels")
+
+
+def test_missing_labels_file(capsys, tmp_path):
+    code, _, err = run_main(
+        capsys, "train", "--data", f"wfdb:{tmp_path}", "--labels",
+        str(tmp_path / "labels.csv"), "--out", str(tmp_path),
+    )  # fmt: skip
+    assert code == 2
+    assert_one_line_error(err, "labels.csv", "no such file")
+
+
+def test_unwritable_out(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run_main(capsys, "study", "cfg.json", "--out", str(blocker / "x"))
+    assert code == 2
+    assert_one_line_error(err)
+
+
+def test_predict_missing_model_file(capsys, tmp_path):
+    code, _, err = run_main(
+        capsys, "predict", "--data", "synthetic:pe:20", "--model-file",
+        str(tmp_path / "model.joblib"),
+    )  # fmt: skip
+    assert code == 2
+    assert_one_line_error(err, "model.joblib", "no such file")
+
+
+def test_tampered_model_file_is_not_unpickled(capsys, tmp_path):
+    (tmp_path / "model.joblib").write_bytes(b"not a pickle")
+    (tmp_path / "model.sha256").write_text("0" * 64 + "  model.joblib\n")
+    code, _, err = run_main(
+        capsys, "predict", "--data", "synthetic:pe:20", "--model-file",
+        str(tmp_path / "model.joblib"),
+    )  # fmt: skip
+    assert code == 2
+    assert_one_line_error(err, "refusing to unpickle")
+
+
+# --- config files -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, text, fragment",
+    [
+        ("bad.json", "{not json", "not valid JSON"),
+        ("bad.toml", "title = ", "not valid TOML"),
+        ("list.json", "[1, 2]", "table/object"),
+    ],
+)
+def test_unreadable_config(capsys, tmp_path, name, text, fragment):
+    path = tmp_path / name
+    path.write_text(text)
+    code, _, err = run_main(capsys, "study", str(path), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert_one_line_error(err, name, fragment)
+
+
+def test_missing_config(capsys, tmp_path):
+    code, _, err = run_main(capsys, "study", str(tmp_path / "nope.toml"))
+    assert code == 2
+    assert_one_line_error(err, "nope.toml", "no such file")
+
+
+def test_config_unknown_key_is_named(tmp_path):
+    with pytest.raises(CLIError, match="'epochs'.*allowed"):
+        plan_from_config({"models": ["resnet1d"], "epochs": 3})
+    with pytest.raises(CLIError, match="models\\[0\\]"):
+        plan_from_config({"models": [{"nme": "resnet1d"}]})
+    with pytest.raises(CLIError, match="conditions"):
+        plan_from_config({"models": ["resnet1d"], "conditions": ["hot"]})
+    with pytest.raises(CLIError, match="distinct labels"):
+        plan_from_config({"models": ["resnet1d", "resnet1d"]})
+
+
+def test_toml_and_json_configs_give_the_same_plan(tmp_path):
+    pytest.importorskip("tomllib")
+    toml = tmp_path / "s.toml"
+    toml.write_text(
+        'seed = 3\nconditions = ["warm"]\n[[models]]\nname = "resnet1d"\n'
+        "params = {max_epochs = 2}\n[cv]\nn_splits = 4\nn_repeats = 3\n"
+    )
+    js = tmp_path / "s.json"
+    js.write_text(json.dumps(read_config(str(toml))))
+    a, b = (
+        plan_from_config(read_config(str(toml))),
+        plan_from_config(read_config(str(js))),
+    )
+    assert a == b
+    assert (a.n_splits, a.n_repeats, a.random_state, a.conditions) == (
+        4,
+        3,
+        3,
+        ("warm",),
+    )
+    assert a.models[0].params == {"max_epochs": 2}
+
+
+# --- --debug and internal errors ---------------------------------------------
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    with pytest.raises(CLIError):
+        main(["study", str(tmp_path / "nope.json"), "--debug"])
+
+
+def test_internal_error_is_one_line_exit_1(capsys, monkeypatch):
+    from sklearn_ecg._cli import _commands
+
+    def boom(args):
+        raise RuntimeError("first line\nsecond line")
+
+    monkeypatch.setitem(_commands.COMMANDS, "demo", boom)
+    code, _, err = run_main(capsys, "demo", "--quiet")
+    assert code == 1
+    assert_one_line_error(err, "RuntimeError: first line second line", "--debug")
+    with pytest.raises(RuntimeError):
+        main(["demo", "--debug"])
+
+
+def test_console_script_entry_point_exits_nonzero(tmp_path):
+    # A real process: exit status and stderr as a shell user sees them.
+    proc = subprocess.run(
+        [sys.executable, "-m", "sklearn_ecg.cli", "study", str(tmp_path / "x.json")],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1
+    assert "x.json" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --- pieces with numbers ------------------------------------------------------
+
+
+def test_parse_assignments_reads_json_values():
+    params = parse_assignments(["lr=1e-3", "freeze=backbone", "x=[1, 2]", "a=true"])
+    assert params == {"lr": 1e-3, "freeze": "backbone", "x": [1, 2], "a": True}
+    with pytest.raises(CLIError, match="KEY=VALUE"):
+        parse_assignments(["lr"])
+
+
+def test_summarize_matches_hand_computed_intervals():
+    scores = {"roc_auc": [0.6, 0.7, 0.8, 0.9]}
+    # mean 0.75, sd 0.1291; t(0.975, 3) = 3.1824
+    naive = summarize(scores)["roc_auc"]
+    assert naive["mean"] == pytest.approx(0.75)
+    assert naive["sd"] == pytest.approx(0.129099, abs=1e-6)
+    half = 3.182446 * 0.129099 / 2
+    assert naive["ci_low"] == pytest.approx(0.75 - half, abs=1e-5)
+    # Nadeau-Bengio with 1/5 test: variance factor 1/4 + 0.2/0.8 = 0.5
+    corrected = summarize(scores, test_fraction=0.2)["roc_auc"]
+    assert corrected["ci_high"] - 0.75 == pytest.approx(
+        3.182446 * 0.129099 * math.sqrt(0.5), abs=1e-5
+    )
+
+
+def test_fold_scores_by_hand():
+    y = np.array([0, 0, 0, 1, 1])
+    proba = np.array([0.1, 0.4, 0.35, 0.8, 0.3])
+    pred = (proba > 0.5).astype(int)
+    s = fold_scores(y, proba, pred, np.array([0, 1]))
+    assert s["roc_auc"] == pytest.approx(4 / 6)  # pairs (pos > neg): 3 + 1 of 6
+    assert s["sensitivity"] == pytest.approx(0.5)
+    assert s["specificity"] == pytest.approx(1.0)
+    assert s["gmean"] == pytest.approx(math.sqrt(0.5))
+
+
+def test_report_and_json(tmp_path):
+    summary = {"mean": 0.8, "ci_low": 0.7, "ci_high": 0.9}
+    results = {"m / scratch": {"summary": {"roc_auc": summary}}}
+    rows = comparison_table(results, metrics=("roc_auc",))
+    assert rows[1] == ["m / scratch", "0.800 [0.700, 0.900]", "—"]
+    assert fmt_ci({"mean": float("nan")}) == "n/a"
+    report = Report("T <&>")
+    report.table(rows)
+    report.figure("a.png", "cap")
+    md, page = report.write(tmp_path)
+    assert "| m / scratch | 0.800 [0.700, 0.900] | — |" in md.read_text()
+    assert "T &lt;&amp;&gt;" in page.read_text() and 'src="a.png"' in page.read_text()
+    path = write_json(tmp_path / "r.json", {"x": float("nan"), "y": np.float32(2)})
+    assert json.loads(path.read_text()) == {"x": None, "y": 2.0}
+
+
+def test_parser_defaults():
+    args = build_parser().parse_args(["demo"])
+    assert (args.device, args.seed, args.quick, args.out) == (
+        "auto", 0, False, "sklearn-ecg-demo"
+    )  # fmt: skip
