@@ -2,5 +2,6 @@
 
 from ._io import get_data_home
 from ._ptbxl import load_ptbxl
+from ._synthetic import make_ecg
 
-__all__ = ["get_data_home", "load_ptbxl"]
+__all__ = ["get_data_home", "load_ptbxl", "make_ecg"]
