@@ -1,7 +1,7 @@
 """
-===============================
+==========================
 Preprocessing 12-lead ECGs
-===============================
+==========================
 
 The transformers of :mod:`sklearn_ecg.preprocessing` work on arrays of shape
 ``(n_records, n_leads, n_times)``. This example adds baseline wander and mains

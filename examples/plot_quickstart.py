@@ -1,7 +1,7 @@
 """
-==========================================
+============================================
 Quickstart: an ECG pipeline, cross-validated
-==========================================
+============================================
 
 The shortest useful program: generate a small PE-like cohort with
 :func:`~sklearn_ecg.datasets.make_ecg`, build a scikit-learn
