@@ -205,7 +205,9 @@ def subset(data: ECGData, mask) -> ECGData:
         target_names=data.target_names,
         sfreq=data.sfreq,
         lead_names=data.lead_names,
-        record_ids=None if data.record_ids is None else [str(v) for v in pick(data.record_ids)],
+        record_ids=None
+        if data.record_ids is None
+        else [str(v) for v in pick(data.record_ids)],
         groups=pick(data.groups),
         folds=pick(data.folds),
         description=data.description,

@@ -28,44 +28,51 @@ def _colors(n):
 
 
 def scores_by_arm(results: dict, path: Path, metric: str = "roc_auc") -> Path:
-    """Per-fold scores of each arm, with the mean and its 95% CI."""
+    """Per-fold scores of each arm, with the mean and its 95% CI.
+
+    Scores of the same test fold are joined by a thin line between the
+    scratch and warm arms of one architecture: the comparison is paired.
+    """
     plt = _pyplot()
     arms = list(results)
-    fig, ax = plt.subplots(figsize=(1.6 + 1.5 * len(arms), 4.2))
-    rng = np.random.default_rng(0)  # horizontal jitter only, for legibility
+    fig, ax = plt.subplots(figsize=(2.4 + 1.6 * len(arms), 4.4))
+    n_folds = len(results[arms[0]]["scores"][metric])
+    # One horizontal jitter per fold, shared by every arm, so paired lines stay flat.
+    jitter = np.random.default_rng(0).uniform(-0.13, 0.13, n_folds)
+    positions = {}
     for i, (arm, color) in enumerate(zip(arms, _colors(len(arms)))):
         values = np.asarray(results[arm]["scores"][metric], dtype=float)
-        ax.scatter(
-            i + rng.uniform(-0.12, 0.12, values.size),
-            values,
-            s=18,
-            color=color,
-            alpha=0.55,
-            linewidths=0,
-        )
+        positions[arm] = (i + jitter[: values.size], values)
+        ax.scatter(*positions[arm], s=20, color=color, alpha=0.7, linewidths=0,
+                   zorder=3)  # fmt: skip
         s = results[arm]["summary"][metric]
-        ax.errorbar(
-            i + 0.28,
-            s["mean"],
-            yerr=[[s["mean"] - s["ci_low"]], [s["ci_high"] - s["mean"]]],
-            fmt="o",
-            color="black",
-            capsize=4,
-            markersize=5,
-        )
-    ax.axhline(0.5, color="grey", lw=1, ls="--", label="chance")
+        err = [[s["mean"] - s["ci_low"]], [s["ci_high"] - s["mean"]]]
+        ax.errorbar(i + 0.3, s["mean"], yerr=err, fmt="o", color="black",
+                    capsize=4, markersize=5, zorder=4)  # fmt: skip
+    for arm in arms:
+        base, _, cond = arm.rpartition(" / ")
+        partner = f"{base} / scratch"
+        if cond == "warm" and partner in positions:
+            (x0, y0), (x1, y1) = positions[partner], positions[arm]
+            for a, b, c, d in zip(x0, x1, y0, y1):
+                ax.plot([a, b], [c, d], color="0.75", lw=0.6, zorder=1)
+    ax.axhline(0.5, color="grey", lw=1, ls="--", label="chance (0.5)")
+    every = np.concatenate([v for _, v in positions.values()])
+    low = min(0.45, np.nanmin(every) - 0.05) if every.size else 0.45
+    ax.set_ylim(low, 1.0)
     ax.set_xticks(range(len(arms)), [a.replace(" / ", "\n") for a in arms])
     ax.set_xlim(-0.5, len(arms) - 0.3)
-    ax.set_ylabel("AUROC per test fold" if metric == "roc_auc" else metric)
-    ax.set_title("Test-fold AUROC: dots = folds, black = mean with 95% CI")
-    ax.legend(loc="lower right", frameon=False)
+    ax.set_ylabel("AUROC on the test fold" if metric == "roc_auc" else metric)
+    ax.set_title("Test-fold AUROC per arm\n(dots: folds; black: mean with 95% CI)",
+                 fontsize=10)  # fmt: skip
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     return _save(fig, path)
 
 
 def roc_curves(results: dict, path: Path) -> Path:
     """Out-of-fold ROC curves (first CV repetition) of each arm."""
-    from sklearn.metrics import RocCurveDisplay
+    from sklearn.metrics import roc_auc_score, roc_curve
 
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 5))
@@ -73,16 +80,17 @@ def roc_curves(results: dict, path: Path) -> Path:
         proba = np.asarray(res["oof_proba"], dtype=float)
         y = np.asarray(res["y_true"])
         keep = np.isfinite(proba)
-        RocCurveDisplay.from_predictions(
-            y[keep],
-            proba[keep],
-            pos_label=np.unique(y)[-1],
-            name=arm,
-            ax=ax,
-            color=color,
-            plot_chance_level=False,
-        )
+        y_bin = (y[keep] == np.unique(y)[-1]).astype(int)
+        fpr, tpr, _ = roc_curve(y_bin, proba[keep])
+        auc = roc_auc_score(y_bin, proba[keep])
+        ax.plot(fpr, tpr, color=color, lw=1.8, label=f"{arm} (AUROC {auc:.3f})")
     ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="chance")
+    ax.set_xlabel("false-positive rate (1 - specificity)")
+    ax.set_ylabel("true-positive rate (sensitivity)")
+    ax.set_xlim(-0.01, 1.01)
+    ax.set_ylim(-0.01, 1.01)
+    ax.set_aspect("equal")
+    ax.grid(alpha=0.3)
     ax.set_title("Out-of-fold ROC curves (first CV repetition)")
     ax.legend(loc="lower right", fontsize=8)
     return _save(fig, path)

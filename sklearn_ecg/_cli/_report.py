@@ -49,7 +49,9 @@ def comparison_table(results: dict, metrics=tuple(METRIC_TITLES)) -> list[list[s
 def render_text_table(rows: list[list[str]]) -> str:
     """Render a plain, aligned text table for the terminal."""
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
