@@ -1,3 +1,59 @@
-"""metrics."""
+"""Metrics, scorers, thresholds and confidence intervals for ECG classifiers.
 
-__all__ = []
+Scorers work by name through :func:`get_scorer` or as a dict from
+:func:`make_ecg_scorers`, e.g.
+``cross_validate(clf, X, y, scoring=make_ecg_scorers())``.
+"""
+
+from ._bootstrap import BootstrapResult, bootstrap_ci, stratified_bootstrap_indices
+from ._classification import (
+    gmean_score,
+    macro_average_precision_score,
+    macro_roc_auc_score,
+    sensitivity_score,
+    specificity_score,
+    study_f1_score,
+    study_gmean_score,
+)
+from ._report import CVReport, repeated_cv_report, t_interval
+from ._scorers import (
+    average_precision_macro_scorer,
+    get_scorer,
+    get_scorer_names,
+    gmean_scorer,
+    make_ecg_scorers,
+    make_fbeta_scorer,
+    roc_auc_macro_scorer,
+    sensitivity_scorer,
+    specificity_scorer,
+    study_gmean_scorer,
+)
+from ._thresholds import apply_thresholds, tune_thresholds
+
+__all__ = [
+    "BootstrapResult",
+    "CVReport",
+    "apply_thresholds",
+    "average_precision_macro_scorer",
+    "bootstrap_ci",
+    "get_scorer",
+    "get_scorer_names",
+    "gmean_score",
+    "gmean_scorer",
+    "macro_average_precision_score",
+    "macro_roc_auc_score",
+    "make_ecg_scorers",
+    "make_fbeta_scorer",
+    "repeated_cv_report",
+    "roc_auc_macro_scorer",
+    "sensitivity_score",
+    "sensitivity_scorer",
+    "specificity_score",
+    "specificity_scorer",
+    "stratified_bootstrap_indices",
+    "study_f1_score",
+    "study_gmean_score",
+    "study_gmean_scorer",
+    "t_interval",
+    "tune_thresholds",
+]
