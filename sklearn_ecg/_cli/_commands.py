@@ -160,30 +160,19 @@ def _evaluate_trained(args, out: Path) -> int:
     print(render_text_table(rows))
     report = Report(f"sklearn-ecg evaluate: {args.model_file} on {data.description}")
     report.table(rows)
-    res = {
-        "scores": {},
-        "summary": {},
-        "oof_proba": proba.tolist(),
-        "y_true": data.y.tolist(),
-    }
-    report.figure(
-        _figures.roc_curves({"model": res}, out / "roc_curve.png").name,
-        "ROC curve on the evaluation data",
-    )
+    fig = _figures.roc_with_band(
+        data.y, proba, out / "roc_curve.png", n_resamples=min(args.n_bootstrap, 500),
+        seed=args.seed, name=Path(args.model_file).name,
+    )  # fmt: skip
+    report.figure(fig.name, "ROC curve on the evaluation data, 95% bootstrap band")
     report.write(out)
     write_json(out / "results.json", {"command": "evaluate", "point": point, "ci": cis})
     return 0
 
 
 def _ci_dict(point: float, ci) -> dict:
-    # bootstrap_ci may return (low, high) or an object/dict with the bounds.
-    if isinstance(ci, dict):
-        low, high = ci.get("low", ci.get("ci_low")), ci.get("high", ci.get("ci_high"))
-    elif hasattr(ci, "low"):
-        low, high = ci.low, ci.high
-    else:
-        low, high = ci[-2], ci[-1]
-    return {"mean": float(point), "ci_low": float(low), "ci_high": float(high)}
+    # bootstrap_ci returns a BootstrapResult (estimate, low, high).
+    return {"mean": float(point), "ci_low": float(ci.low), "ci_high": float(ci.high)}
 
 
 def cmd_predict(args) -> int:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 from sklearn.base import clone
 from sklearn.model_selection import RepeatedStratifiedKFold
 
@@ -182,19 +181,18 @@ def fold_scores(y_true, proba, pred, classes) -> dict:
     AUROC and AP use the probabilities; sensitivity, specificity and G-mean use
     ``predict``, i.e. the estimator's own (fixed or validation-tuned) threshold.
     """
-    from sklearn.metrics import average_precision_score, recall_score, roc_auc_score
+    from sklearn.metrics import average_precision_score, roc_auc_score
 
-    pos = classes[1]
-    y_bin = (np.asarray(y_true) == pos).astype(int)
-    p_bin = (np.asarray(pred) == pos).astype(int)
-    sens = recall_score(y_bin, p_bin, pos_label=1, zero_division=0)
-    spec = recall_score(y_bin, p_bin, pos_label=0, zero_division=0)
+    from sklearn_ecg.metrics import gmean_score, sensitivity_score, specificity_score
+
+    y_bin = (np.asarray(y_true) == classes[1]).astype(int)
+    p_bin = (np.asarray(pred) == classes[1]).astype(int)
     return {
         "roc_auc": float(roc_auc_score(y_bin, proba)),
         "average_precision": float(average_precision_score(y_bin, proba)),
-        "sensitivity": float(sens),
-        "specificity": float(spec),
-        "gmean": float(np.sqrt(sens * spec)),
+        "sensitivity": float(sensitivity_score(y_bin, p_bin)),
+        "specificity": float(specificity_score(y_bin, p_bin)),
+        "gmean": float(gmean_score(y_bin, p_bin)),
     }
 
 
@@ -202,36 +200,21 @@ def summarize(scores: dict, *, confidence: float = 0.95, test_fraction=None) -> 
     """Mean, SD and a t-interval over folds for each score.
 
     With ``test_fraction`` given, the variance is inflated by Nadeau and
-    Bengio's correction ``1/J + n_test/n_train``, since overlapping training
-    sets make fold scores positively correlated.
+    Bengio's correction ``1/J + n_test/n_train``
+    (:func:`sklearn_ecg.metrics.t_interval`), since overlapping training sets
+    make fold scores positively correlated.
     """
+    from sklearn_ecg.metrics import t_interval
+
+    ratio = None if test_fraction is None else test_fraction / (1.0 - test_fraction)
     out = {}
     for name, values in scores.items():
         v = np.asarray(values, dtype=float)
         v = v[np.isfinite(v)]
-        if v.size == 0:
-            out[name] = {
-                "mean": float("nan"),
-                "sd": float("nan"),
-                "ci_low": float("nan"),
-                "ci_high": float("nan"),
-                "n": 0,
-            }
-            continue
-        sd = float(v.std(ddof=1)) if v.size > 1 else 0.0
-        factor = 1.0 / v.size
-        if test_fraction is not None:
-            factor += test_fraction / (1.0 - test_fraction)
-        half = (
-            stats.t.ppf(0.5 + confidence / 2, max(v.size - 1, 1)) * sd * np.sqrt(factor)
-        )
-        out[name] = {
-            "mean": float(v.mean()),
-            "sd": sd,
-            "ci_low": float(v.mean() - half),
-            "ci_high": float(v.mean() + half),
-            "n": int(v.size),
-        }
+        mean, low, high = t_interval(v, confidence, test_train_ratio=ratio)
+        sd = float(v.std(ddof=1)) if v.size > 1 else float("nan")
+        out[name] = {"mean": mean, "sd": sd, "ci_low": low, "ci_high": high,
+                     "n": int(v.size)}  # fmt: skip
     return out
 
 

@@ -96,6 +96,18 @@ def roc_curves(results: dict, path: Path) -> Path:
     return _save(fig, path)
 
 
+def roc_with_band(y, proba, path: Path, *, n_resamples=200, seed=0, name=None):
+    """One ROC curve with a stratified-bootstrap confidence band."""
+    plt = _pyplot()
+    from sklearn_ecg.plotting import plot_roc_curve
+
+    fig, ax = plt.subplots(figsize=(5.2, 5))
+    plot_roc_curve(y, proba, n_resamples=n_resamples, random_state=seed,
+                   pos_label=np.unique(y)[-1], name=name, ax=ax)  # fmt: skip
+    ax.set_title("ROC curve with a 95% bootstrap band")
+    return _save(fig, path)
+
+
 def pretraining_curves(pretrained: dict, path: Path) -> Path | None:
     """Training and validation loss of each pretraining run."""
     curves = {k: v["history"] for k, v in pretrained.items() if v.get("history")}
