@@ -226,6 +226,8 @@ def run_study(
     results = compare(target, plan, checkpoints)
     rows = comparison_table(results)
     print(render_text_table(rows))
+    for line in _findings(results):
+        print(line)
     sys.stdout.flush()
     report = _build_report(title, source, target, plan, results, pretrained, out, notes)
     files = report.write(out)
@@ -262,6 +264,8 @@ def _build_report(title, source, target, plan, results, pretrained, out, notes):
         "overlapping training sets."
     )
     report.heading("Results")
+    for line in _findings(results):
+        report.text(line)
     report.table(comparison_table(results))
     report.figure(
         _figures.scores_by_arm(results, out / "auroc_by_arm.png").name,
@@ -286,6 +290,28 @@ def _build_report(title, source, target, plan, results, pretrained, out, notes):
         if fig is not None:
             report.figure(fig.name, "A positive record of the target cohort")
     return report
+
+
+def _findings(results: dict) -> list[str]:
+    """One sentence per architecture on the paired warm - scratch difference."""
+    lines = []
+    for arm, res in results.items():
+        diff = res.get("warm_minus_scratch_auroc")
+        if not diff:
+            continue
+        model = arm.rpartition(" / ")[0]
+        verdict = (
+            "better than" if diff["ci_low"] > 0
+            else "worse than" if diff["ci_high"] < 0
+            else "not distinguishable from"
+        )  # fmt: skip
+        lines.append(
+            f"{model}: warm start changed the test-fold AUROC by "
+            f"{diff['mean']:+.3f} (95% CI {diff['ci_low']:+.3f} to "
+            f"{diff['ci_high']:+.3f}, paired over {diff['n']} folds), i.e. "
+            f"{verdict} training from scratch at this sample size."
+        )
+    return lines
 
 
 def _plan_dict(plan: StudyPlan) -> dict:
