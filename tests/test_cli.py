@@ -94,9 +94,15 @@ def test_wfdb_needs_labels(capsys, tmp_path):
 
 def test_missing_labels_file(capsys, tmp_path):
     code, _, err = run_main(
-        capsys, "train", "--data", f"wfdb:{tmp_path}", "--labels",
-        str(tmp_path / "labels.csv"), "--out", str(tmp_path),
-    )  # fmt: skip
+        capsys,
+        "train",
+        "--data",
+        f"wfdb:{tmp_path}",
+        "--labels",
+        str(tmp_path / "labels.csv"),
+        "--out",
+        str(tmp_path),
+    )
     assert code == 2
     assert_one_line_error(err, "labels.csv", "no such file")
 
@@ -111,9 +117,13 @@ def test_unwritable_out(capsys, tmp_path):
 
 def test_predict_missing_model_file(capsys, tmp_path):
     code, _, err = run_main(
-        capsys, "predict", "--data", "synthetic:pe:20", "--model-file",
+        capsys,
+        "predict",
+        "--data",
+        "synthetic:pe:20",
+        "--model-file",
         str(tmp_path / "model.joblib"),
-    )  # fmt: skip
+    )
     assert code == 2
     assert_one_line_error(err, "model.joblib", "no such file")
 
@@ -122,9 +132,13 @@ def test_tampered_model_file_is_not_unpickled(capsys, tmp_path):
     (tmp_path / "model.joblib").write_bytes(b"not a pickle")
     (tmp_path / "model.sha256").write_text("0" * 64 + "  model.joblib\n")
     code, _, err = run_main(
-        capsys, "predict", "--data", "synthetic:pe:20", "--model-file",
+        capsys,
+        "predict",
+        "--data",
+        "synthetic:pe:20",
+        "--model-file",
         str(tmp_path / "model.joblib"),
-    )  # fmt: skip
+    )
     assert code == 2
     assert_one_line_error(err, "refusing to unpickle")
 
@@ -214,8 +228,11 @@ def test_console_script_entry_point_exits_nonzero(tmp_path):
     # A real process: exit status and stderr as a shell user sees them.
     proc = subprocess.run(
         [sys.executable, "-m", "sklearn_ecg.cli", "study", str(tmp_path / "x.json")],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1
     assert "x.json" in proc.stderr and "Traceback" not in proc.stderr
@@ -276,5 +293,206 @@ def test_report_and_json(tmp_path):
 def test_parser_defaults():
     args = build_parser().parse_args(["demo"])
     assert (args.device, args.seed, args.quick, args.out) == (
-        "auto", 0, False, "sklearn-ecg-demo"
-    )  # fmt: skip
+        "auto",
+        0,
+        False,
+        "sklearn-ecg-demo",
+    )
+
+
+# --- end to end on synthetic data (tiny networks) ------------------------------
+
+TINY = [
+    "--set",
+    "max_epochs=2",
+    "--set",
+    "batch_size=16",
+    "--set",
+    "lr=0.003",
+    "--set",
+    'module_params={"base_width": 4}',
+    "--quiet",
+]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("train")
+    code = main(["train", "--data", "synthetic:pe:48", "--out", str(out), *TINY])
+    assert code == 0
+    return out
+
+
+def test_train_writes_model_and_results(trained):
+    for name in ("model.pt", "model.joblib", "model.sha256", "results.json"):
+        assert (trained / name).is_file(), name
+    results = json.loads((trained / "results.json").read_text())
+    assert results["n_records"] == 48
+    assert results["classes"] == ["0", "1"]
+    assert 1 <= results["n_epochs"] <= 2
+    assert len(results["history"]["train_loss"]) >= 1
+
+
+def test_predict_writes_probabilities(trained, tmp_path, capsys):
+    code = main(
+        [
+            "predict",
+            "--data",
+            "synthetic:pe:12",
+            "--model-file",
+            str(trained / "model.joblib"),
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    lines = (tmp_path / "predictions.csv").read_text().splitlines()
+    assert lines[0] == "record,proba_0,proba_1,prediction"
+    assert len(lines) == 13
+    proba = np.array([[float(v) for v in line.split(",")[1:3]] for line in lines[1:]])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-5)
+    # The same model to stdout gives the same rows.
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "predict",
+                "--data",
+                "synthetic:pe:12",
+                "--model-file",
+                str(trained),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.splitlines() == lines
+
+
+def test_pretrained_checkpoint_fine_tunes(trained, tmp_path):
+    code = main(
+        [
+            "train",
+            "--data",
+            "synthetic:pe:40",
+            "--pretrained",
+            str(trained / "model.pt"),
+            "--out",
+            str(tmp_path),
+            *TINY,
+        ]
+    )
+    assert code == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["pretrained"].endswith("model.pt")
+
+
+def test_evaluate_trained_model_with_bootstrap(trained, tmp_path, capsys):
+    code = main(
+        [
+            "evaluate",
+            "--data",
+            "synthetic:pe:40",
+            "--model-file",
+            str(trained / "model.joblib"),
+            "--n-bootstrap",
+            "50",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+            "--seed",
+            "1",
+        ]
+    )
+    assert code == 0
+    res = json.loads((tmp_path / "results.json").read_text())
+    ci = res["ci"]["roc_auc"]
+    assert ci["ci_low"] <= ci["mean"] <= ci["ci_high"]
+    assert (tmp_path / "roc_curve.png").stat().st_size > 5000
+    assert "roc_auc" in capsys.readouterr().out
+
+
+def test_unknown_model_and_parameter(capsys, tmp_path):
+    code, _, err = run_main(
+        capsys,
+        "train",
+        "--data",
+        "synthetic:pe:20",
+        "--model",
+        "resnet9000",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    )
+    assert code == 2
+    assert_one_line_error(err, "resnet9000", "resnet1d")
+    code, _, err = run_main(
+        capsys,
+        "train",
+        "--data",
+        "synthetic:pe:20",
+        "--set",
+        "learning_rate=1",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    )
+    assert code == 2
+    assert_one_line_error(err, "learning_rate", "valid ones")
+
+
+@pytest.mark.slow
+def test_study_from_config(tmp_path, capsys):
+    config = {
+        "title": "tiny",
+        "source": {"data": "synthetic:ptbxl:60"},
+        "target": {"data": "synthetic:pe:40"},
+        "models": [
+            {"name": "resnet1d", "params": {"module_params": {"base_width": 4}}}
+        ],
+        "training": {"max_epochs": 1, "batch_size": 16},
+        "cv": {"n_splits": 2, "n_repeats": 1},
+    }
+    path = tmp_path / "study.json"
+    path.write_text(json.dumps(config))
+    code = main(["study", str(path), "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "resnet1d / scratch" in out and "resnet1d / warm" in out
+    res = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert set(res["results"]) == {"resnet1d / scratch", "resnet1d / warm"}
+    for arm in res["results"].values():
+        assert len(arm["scores"]["roc_auc"]) == 2
+    assert "warm_minus_scratch_auroc" in res["results"]["resnet1d / warm"]
+    assert Path(res["pretraining"]["resnet1d"]["checkpoint"]).is_file()
+
+
+@pytest.mark.slow
+def test_demo_quick_end_to_end(tmp_path, capsys):
+    out = tmp_path / "demo"
+    code = main(["demo", "--quick", "--out", str(out), "--quiet"])
+    assert code == 0
+    table = capsys.readouterr().out
+    assert "/ scratch" in table and "/ warm" in table
+    for name in (
+        "report.md",
+        "report.html",
+        "results.json",
+        "auroc_by_arm.png",
+        "roc_curves.png",
+        "pretraining_curves.png",
+    ):
+        assert (out / name).is_file(), name
+    for png in out.glob("*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png.stat().st_size > 5000
+    md = (out / "report.md").read_text()
+    assert "![" in md and "auroc_by_arm.png" in md
+    res = json.loads((out / "results.json").read_text())
+    arms = res["results"]
+    assert len(arms) == 2
+    for arm in arms.values():
+        auc = arm["summary"]["roc_auc"]
+        assert 0.0 <= auc["mean"] <= 1.0
+        assert auc["ci_low"] <= auc["mean"] <= auc["ci_high"]
