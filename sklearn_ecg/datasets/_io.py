@@ -69,13 +69,15 @@ def standard_lead_name(name: str) -> str:
     return _LEAD_ALIASES.get(key, str(name).strip())
 
 
-def read_record(path: str | os.PathLike) -> tuple[np.ndarray, float, list[str]]:
+def read_record(path: str | os.PathLike, comments: bool = False):
     """Read one WFDB record as float32 ``(n_leads, n_times)``, its sfreq and leads.
 
     Parameters
     ----------
     path : str or path-like
         Record path without extension (``.../00001_lr``).
+    comments : bool, default=False
+        Also return the header's comment lines (``# Dx: ...`` in CinC files).
 
     Returns
     -------
@@ -85,6 +87,8 @@ def read_record(path: str | os.PathLike) -> tuple[np.ndarray, float, list[str]]:
         Sampling rate in Hz (wfdb's ``fs``).
     lead_names : list of str
         Lead names mapped to the standard spelling (``AVR`` -> ``aVR``).
+    comments : list of str
+        Only with ``comments=True``.
 
     Raises
     ------
@@ -114,7 +118,8 @@ def read_record(path: str | os.PathLike) -> tuple[np.ndarray, float, list[str]]:
             "truncated. Re-download or re-export the record."
         )
     names = [standard_lead_name(n) for n in record.sig_name]
-    return np.ascontiguousarray(signal.T, dtype=np.float32), float(record.fs), names
+    out = (np.ascontiguousarray(signal.T, dtype=np.float32), float(record.fs), names)
+    return (*out, list(record.comments)) if comments else out
 
 
 def file_stamp(path: str | os.PathLike) -> list[int]:

@@ -1,3 +1,5 @@
-"""model_selection."""
+"""Splitters (PTB-XL folds, multi-label stratification) and the Optuna search."""
 
-__all__ = []
+from ._split import MultilabelStratifiedKFold, PTBXLFoldSplit
+
+__all__ = ["MultilabelStratifiedKFold", "PTBXLFoldSplit"]
