@@ -1,3 +1,5 @@
 """classifiers."""
 
-__all__ = []
+from ._export import to_onnx, to_torchscript
+
+__all__ = ["to_onnx", "to_torchscript"]
