@@ -53,7 +53,7 @@ def _make(n, classes, *, weights, effect_size, seed) -> ECGData:
 def demo_plan(quick: bool, device: str, seed: int) -> tuple[StudyPlan, tuple]:
     """Return the demo's plan: one compact ResNet, scratch vs warm start."""
     n_src, n_tgt, n_splits, n_repeats, epochs = SIZES["quick" if quick else "full"]
-    training = dict(max_epochs=epochs, batch_size=32, lr=3e-3)
+    training = dict(max_epochs=epochs, batch_size=32, lr=3e-3, pos_weight="balanced")
     model = ModelSpec(
         "resnet1d", dict(module_params=dict(base_width=16)), label="ResNet18-w16"
     )
@@ -62,6 +62,8 @@ def demo_plan(quick: bool, device: str, seed: int) -> tuple[StudyPlan, tuple]:
         n_splits=n_splits,
         n_repeats=n_repeats,
         training=training,
+        # The multi-class source is balanced; pos_weight is for the PE target.
+        pretraining=dict(pos_weight=None),
         device=device,
         random_state=seed,
     )
