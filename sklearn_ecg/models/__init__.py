@@ -5,5 +5,13 @@ names its classification layer ``final_layer``.
 """
 
 from ._registry import get_model, list_models, register_model, resolve_model
+from ._resnet import ResNet1d, ResNetTrunk1d
 
-__all__ = ["get_model", "list_models", "register_model", "resolve_model"]
+__all__ = [
+    "ResNet1d",
+    "ResNetTrunk1d",
+    "get_model",
+    "list_models",
+    "register_model",
+    "resolve_model",
+]

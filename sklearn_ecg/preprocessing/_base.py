@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import numbers
+import os
+import sys
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ..utils import validate_ecg
 
 # Records are processed in chunks of about this many samples (all leads and time
-# points), so scipy's float64 temporaries stay near 32 MiB each whatever the input.
-_CHUNK_SAMPLES = 2**22
+# points), so scipy's float64 temporaries stay near 8 MiB each whatever the input.
+_CHUNK_SAMPLES = 2**20
 
 
 class ShortRecordWarning(UserWarning):
@@ -24,6 +26,24 @@ class ShortRecordWarning(UserWarning):
     >>> from sklearn_ecg.preprocessing import ShortRecordWarning
     >>> warnings.simplefilter("ignore", ShortRecordWarning)
     """
+
+
+def external_stacklevel() -> int:
+    """Return the ``stacklevel`` that points a warning at the user's code.
+
+    Counted from the caller of this function, skipping frames inside this package
+    and scikit-learn (whose ``set_output`` wrappers add a varying number).
+    """
+    import sklearn
+
+    inside = tuple(
+        os.path.dirname(os.path.dirname(m.__file__)) + os.sep + m.__name__ + os.sep
+        for m in (sys.modules[__package__.split(".")[0]], sklearn)
+    )
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _input_ndim(X) -> int:
@@ -117,6 +137,10 @@ class _BaseECGTransformer(TransformerMixin, BaseEstimator):
     def _check_params(self):
         return None
 
+    def _n_times_out(self, n_times: int) -> int | None:
+        """Output length for ``n_times`` input samples; ``None``: unchanged."""
+        return None
+
     def _fit(self, X, params):
         return None
 
@@ -163,3 +187,29 @@ class _BaseECGTransformer(TransformerMixin, BaseEstimator):
         X = validate_ecg(self, X, reset=False, min_times=self._min_times)
         out = self._transform(X, params)
         return out[:, 0, :] if two_d and out.shape[1] == 1 else out
+
+    def get_feature_names_out(self, input_features=None):
+        """Get output feature names.
+
+        For 3-D input the features are the leads, which pass through unchanged.
+        For 2-D input (one lead) they are the time samples: unchanged names when
+        the length is kept, otherwise ``<classname>0, <classname>1, ...``.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names; ``x0, x1, ...`` by default, or the column names
+            of a DataFrame seen in fit.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            The output feature names.
+        """
+        check_is_fitted(self, "n_features_in_")
+        names = _check_feature_names_in(self, input_features)
+        n_out = self._n_times_out(self.n_features_in_)
+        if self._fit_ndim != 2 or n_out is None:
+            return names
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(n_out)], dtype=object)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
@@ -14,6 +15,7 @@ from ._base import (
     apply_chunked,
     check_frequency,
     check_int,
+    external_stacklevel,
 )
 
 
@@ -40,7 +42,7 @@ def sosfiltfilt_chunked(X: np.ndarray, sos: np.ndarray, owner: str) -> np.ndarra
             f"{n_times - 1}, so the first and last samples carry edge transients. "
             "Use longer records for exact results.",
             ShortRecordWarning,
-            stacklevel=4,
+            stacklevel=external_stacklevel(),
         )
         padlen = n_times - 1
     return apply_chunked(
@@ -201,8 +203,11 @@ class NotchFilter(_SOSFilter):
         freq = check_frequency(self.freq, "freq", sfreq)
         harmonics = check_int(self.harmonics, "harmonics")
         quality = self.quality
-        if isinstance(quality, bool) or not (
-            np.isscalar(quality) and np.isreal(quality) and quality > 0
+        if (
+            isinstance(quality, bool)
+            or not isinstance(quality, numbers.Real)
+            or not np.isfinite(quality)
+            or quality <= 0
         ):
             raise ValueError(
                 f"quality must be a positive number, got {quality!r}. The notch "

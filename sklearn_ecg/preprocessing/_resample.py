@@ -77,6 +77,10 @@ class Resampler(_BaseECGTransformer):
     def _fit(self, X, params):
         self.up_, self.down_ = params
 
+    def _n_times_out(self, n_times: int) -> int:
+        up, down = self._check_params()
+        return math.ceil(n_times * up / down)
+
     def _transform(self, X, params):
         up, down = params
         n_out = math.ceil(X.shape[-1] * up / down)

@@ -166,6 +166,9 @@ n_times), or list of ndarray of shape (n_leads, n_times_i)
             out[i] = _fix_length(x, n_times, self.mode, self.pad_mode)
         return out
 
+    def _n_times_out(self, n_times: int) -> int:
+        return self._check_params()
+
     def _transform(self, X, n_times):
         return apply_chunked(
             X, lambda c: _fix_length(c, n_times, self.mode, self.pad_mode), n_times

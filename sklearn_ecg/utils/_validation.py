@@ -75,10 +75,10 @@ def validate_ecg(
         # Keep sklearn's "0 feature(s) (shape=...) while a minimum of" wording.
         unit = "feature(s)" if X_in.ndim == 2 else "time sample(s)"
         raise ValueError(
-            f"X is empty: {X_in.shape[0]} record(s) and {X_in.shape[-1]} {unit} "
-            f"(shape={X_in.shape}) while a minimum of 1 is required by "
-            f"{type(estimator).__name__}. Pass at least one record with at least "
-            "one lead and one time sample; check how X was loaded or selected."
+            f"X is empty: found array with {X_in.shape[0]} sample(s) (records) and "
+            f"{X_in.shape[-1]} {unit} (shape={X_in.shape}) while a minimum of 1 is "
+            f"required by {type(estimator).__name__}. Pass at least one record "
+            "with at least one lead and one time sample; check how X was loaded."
         )
     n_expected = getattr(estimator, "n_features_in_", None)
     if (
@@ -87,10 +87,11 @@ def validate_ecg(
         and getattr(X_in, "ndim", None) == 3
         and X_in.shape[1] != n_expected
     ):
-        # sklearn's own message speaks of "features"; for 3-D input those are leads.
+        # Keep sklearn's wording (callers match it) and say that features are leads.
         raise ValueError(
-            f"X has {X_in.shape[1]} leads (features), but {type(estimator).__name__}"
-            f" is expecting {n_expected} leads as input, as seen in fit. Pass "
+            f"X has {X_in.shape[1]} features, but {type(estimator).__name__} is "
+            f"expecting {n_expected} features as input (for 3-D X the features are "
+            f"the leads: {X_in.shape[1]} given, {n_expected} seen in fit). Pass "
             "records with the leads used in fit (e.g. via "
             "sklearn_ecg.preprocessing.LeadSelector), or refit."
         )

@@ -150,3 +150,11 @@ def test_ptbdb_record_15_leads_at_1000_hz(shared_data_dir):
     # Raw mV: Einthoven's law holds up to the 16-bit quantisation.
     lead_i, lead_ii, lead_iii = twelve.data[0, :3]
     assert np.abs(lead_iii - (lead_ii - lead_i)).mean() < 0.01
+
+
+def test_truncated_signal_file_is_named(cohort):
+    folder = cohort / "all_train_wfdb"
+    with open(folder / "ecg3.dat", "r+b") as f:
+        f.truncate(300)
+    with pytest.raises(ValueError, match="'ecg3'.*corrupt header or signal"):
+        load_wfdb_folder(folder, labels=cohort / "labels_train.csv")

@@ -41,8 +41,8 @@ def _bad(value):
         (_bad(np.inf), "Input X contains infinity"),
         (np.zeros(100), "Expected 2D array, got 1D array"),
         (np.zeros((2, 12, 10, 3)), "X must be 3-D .* Reshape or squeeze"),
-        (np.zeros((0, 12, 100)), r"X is empty: 0 record\(s\)"),
-        (np.zeros((2, 12, 0)), r"X is empty: 2 record\(s\) and 0 time sample"),
+        (np.zeros((0, 12, 100)), r"X is empty: .* 0 sample\(s\) \(records\)"),
+        (np.zeros((2, 12, 0)), r"X is empty: .* and 0 time sample"),
     ],
     ids=["nan", "inf", "1d", "4d", "no-records", "no-samples"],
 )

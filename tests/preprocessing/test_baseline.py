@@ -73,3 +73,43 @@ def test_wavelet_without_pywavelets_says_how_to_install(monkeypatch):
 def test_unknown_method_lists_choices():
     with pytest.raises(ValueError, match=r"Unknown method='mean'.*'median'"):
         BaselineWanderRemover(method="mean").fit(np.zeros((1, 100)))
+
+
+def test_running_median_equals_ndimage_per_signal(rng):
+    from scipy import ndimage
+
+    from sklearn_ecg.preprocessing._baseline import _running_median
+
+    for n_times, size in [(500, 101), (7, 11), (1, 3)]:
+        X = rng.normal(size=(3, 2, n_times)).astype(np.float32)
+        expected = ndimage.median_filter(X, size=size, axes=(-1,))
+        np.testing.assert_array_equal(_running_median(X, size), expected)
+
+
+def _paper_wavelet_baseline(x):
+    """Literal per-lead reading of PAPER_SPEC section 3.1, as an independent check."""
+    import pywt
+
+    approx, energy = [x], [None]  # 1-based levels
+    level = 0
+    while level < 100:
+        a, d = pywt.dwt(approx[-1], "db4", mode="symmetric")
+        approx.append(a)
+        energy.append(float(np.sum(d.astype(np.float64) ** 2)))
+        level += 1
+        if level >= 3 and energy[level - 2] > energy[level - 1] < energy[level]:
+            stop = level - 1
+            b = approx[stop]
+            for k in range(stop, 0, -1):
+                b = pywt.idwt(b, None, "db4", mode="symmetric")[: len(approx[k - 1])]
+            return b
+    return np.zeros_like(x)
+
+
+def test_wavelet_matches_literal_paper_algorithm(ecg_with_drift, rng):
+    X, _ = ecg_with_drift
+    X = np.concatenate([X, rng.normal(size=(1, 2, X.shape[-1]))], axis=1)
+    out = BaselineWanderRemover(method="wavelet").fit_transform(X)
+    for lead in range(X.shape[1]):
+        expected = X[0, lead] - _paper_wavelet_baseline(X[0, lead])
+        np.testing.assert_allclose(out[0, lead], expected, atol=1e-10)

@@ -110,8 +110,9 @@ def test_unpickled_read_only_sos_still_filters(rng):
 
 def test_short_record_reduced_padding_warns_then_errors():
     X = np.ones((2, 12, 20))
-    with pytest.warns(ShortRecordWarning, match="reduced to 19"):
+    with pytest.warns(ShortRecordWarning, match="reduced to 19") as record:
         out = BandpassFilter().fit_transform(X)
+    assert record[0].filename == __file__  # points at the caller's line
     assert np.isfinite(out).all()
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -99,7 +99,8 @@ def test_global_scope_requires_fit_and_same_lead_count(X):
     with pytest.raises(NotFittedError):
         LeadNormalizer(scope="global").transform(X)
     norm = LeadNormalizer(scope="global").fit(X)
-    with pytest.raises(ValueError, match="X has 3 leads .* expecting 4 leads"):
+    msg = r"X has 3 features, .* expecting 4 features .* are the leads"
+    with pytest.raises(ValueError, match=msg):
         norm.transform(X[:, :3])
     # scope="record" is stateless: no fit needed.
     assert LeadNormalizer().transform(X).shape == X.shape

@@ -1,0 +1,629 @@
+"""ECGClassifier: the scikit-learn-compliant skorch base estimator."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from skorch import NeuralNetClassifier
+from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressBar
+from skorch.dataset import unpack_data
+from skorch.utils import to_tensor
+
+from ..models import resolve_model
+from ..training import (
+    ValidAUROC,
+    make_early_stopping,
+    make_lr_scheduler,
+    resolve_seed,
+    seed_worker,
+    seeded,
+)
+from ..utils import validate_ecg
+from . import _params
+from ._data import ECGDataset, collate_batch, train_valid_split
+from ._targets import (
+    check_threshold,
+    encode_like,
+    encode_targets,
+    indicator,
+    resolve_pos_weight,
+    tune_thresholds,
+)
+
+
+class ECGClassifier(NeuralNetClassifier):
+    __doc__ = _params.BASE_DOC
+
+    #: Registry name of the architecture of a thin subclass (None: use ``module``).
+    _module_name: str | None = None
+    #: Constructor arguments that a subclass forwards to the module unchanged.
+    _module_params: tuple[str, ...] = ()
+
+    # skorch reads these in code paths we keep; class attributes (not instance
+    # ones) so that they are not mistaken for hyper-parameters.
+    history_ = None
+    initialized_ = False
+    virtual_params_: dict = {}
+    init_context_ = None
+    torch_load_kwargs = None
+    compile = False
+    use_caching = "auto"
+    warm_start = False
+
+    def __init__(
+        self,
+        module="resnet1d",
+        *,
+        lr=1e-3,
+        max_epochs=30,
+        batch_size=64,
+        optimizer="adamw",
+        weight_decay=1e-2,
+        criterion="auto",
+        focal_alpha=0.25,
+        focal_gamma=2.0,
+        pos_weight=None,
+        validation_fraction=0.1,
+        patience=5,
+        lr_schedule=None,
+        device="auto",
+        precision="32",
+        random_state=None,
+        verbose=0,
+        num_workers=0,
+        threshold=0.5,
+        sfreq=None,
+        lead_names=None,
+        augment=None,
+        crop_length=None,
+        inference="center",
+        inference_stride=None,
+        warm_start_from=None,
+        freeze="none",
+        unfreeze_after=None,
+        backbone_lr_ratio=None,
+        callbacks=None,
+        module_params=None,
+    ):
+        # skorch's __init__ is deliberately not called: it stores extra,
+        # non-constructor attributes that scikit-learn would take for parameters.
+        self.module = module
+        self.lr = lr
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.criterion = criterion
+        self.focal_alpha = focal_alpha
+        self.focal_gamma = focal_gamma
+        self.pos_weight = pos_weight
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.lr_schedule = lr_schedule
+        self.device = device
+        self.precision = precision
+        self.random_state = random_state
+        self.verbose = verbose
+        self.num_workers = num_workers
+        self.threshold = threshold
+        self.sfreq = sfreq
+        self.lead_names = lead_names
+        self.augment = augment
+        self.crop_length = crop_length
+        self.inference = inference
+        self.inference_stride = inference_stride
+        self.warm_start_from = warm_start_from
+        self.freeze = freeze
+        self.unfreeze_after = unfreeze_after
+        self.backbone_lr_ratio = backbone_lr_ratio
+        self.callbacks = callbacks
+        self.module_params = module_params
+
+    def __init_subclass__(cls, **kwargs):
+        # A thin subclass declares only its architecture arguments plus **kwargs;
+        # give its __init__ the full signature so that scikit-learn's
+        # get_params/clone/repr see every parameter (and no 'module').
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+        own = [
+            p
+            for p in inspect.signature(init).parameters.values()
+            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        ]
+        names = {p.name for p in own}
+        base = inspect.signature(ECGClassifier.__init__).parameters.values()
+        inherited = [
+            p.replace(kind=p.KEYWORD_ONLY)
+            for p in base
+            if p.name not in names | {"self", "module"}
+        ]
+        init.__signature__ = inspect.Signature(own + inherited)
+
+    # ---- scikit-learn's parameter protocol (skorch's is __dict__-based) ----
+    _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
+    __repr__ = BaseEstimator.__repr__
+
+    def get_params(self, deep=True):
+        """Get the estimator's parameters (scikit-learn semantics).
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of estimator-valued parameters.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        return BaseEstimator.get_params(self, deep=deep)
+
+    def set_params(self, **params):
+        """Set the estimator's parameters (scikit-learn semantics).
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : ECGClassifier
+            This estimator.
+        """
+        return BaseEstimator.set_params(self, **params)
+
+    @property
+    def classes_(self):
+        """ndarray: the class labels (label indices/names for multi-label)."""
+        try:
+            return self.__dict__["classes_"]
+        except KeyError:
+            raise AttributeError("classes_ is set by fit") from None
+
+    @classes_.setter
+    def classes_(self, value):
+        self.__dict__["classes_"] = value
+
+    def __sklearn_is_fitted__(self):
+        return "module_" in self.__dict__ and "classes_" in self.__dict__
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.classifier_tags.multi_label = True
+        tags.non_deterministic = False
+        return tags
+
+    # ---------------------------------------------------------------- hooks --
+    def _make_train_transform(self, rng):
+        """Return the per-record training transform, or None.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Generator seeded from ``random_state`` for draws made once per fit.
+
+        Returns
+        -------
+        transform : callable or None
+            ``transform(x, rng) -> x`` on one ``(n_leads, n_times)`` float32
+            record; the dataset passes its own per-worker generator as ``rng``.
+            Only applied to training batches.
+        """
+        if self.augment is None and self.crop_length is None:
+            return None
+        raise ValueError(
+            f"augment={self.augment!r} / crop_length={self.crop_length!r}: "
+            "train-time cropping and augmentation are not available yet; leave "
+            "both at None."
+        )
+
+    def _predict_logits(self, X):
+        """Logits ``(n_records, n_outputs)`` for validated 3-D float32 ``X``.
+
+        The one place every prediction path gets its logits from: batched
+        forward passes in eval mode, without gradients.
+        """
+        if self.inference != "center":
+            raise ValueError(
+                f"inference={self.inference!r} is not available yet; use 'center'."
+            )
+        self._set_training(False)
+        step = max(int(self.batch_size), 1)
+        outputs = []
+        with torch.no_grad():
+            for start in range(0, len(X), step):
+                xb = torch.from_numpy(np.ascontiguousarray(X[start : start + step]))
+                outputs.append(self.infer(xb).float().cpu())
+        return torch.cat(outputs).numpy()
+
+    def _apply_warm_start(self, module):
+        """Load pretrained weights into a freshly built module (``warm_start_from``).
+
+        Parameters
+        ----------
+        module : torch.nn.Module
+            The newly built model.
+
+        Returns
+        -------
+        module : torch.nn.Module
+            The model to train.
+        """
+        if self.warm_start_from is None:
+            return module
+        raise ValueError(
+            f"warm_start_from={self.warm_start_from!r}: warm starts are not "
+            "available yet; leave warm_start_from=None."
+        )
+
+    def _configure_parameter_groups(self):
+        """Optimiser parameter groups (hook for freezing and per-part rates).
+
+        Returns
+        -------
+        groups : list of dict
+            ``torch.optim`` parameter groups over the trainable parameters.
+        """
+        return [{"params": [p for p in self.module_.parameters() if p.requires_grad]}]
+
+    # -------------------------------------------------------------- building --
+    def _module_kwargs(self):
+        kwargs = {
+            "n_leads": self.n_leads_in_,
+            "n_times": self.crop_length or self.n_times_in_,
+            "n_outputs": self.n_outputs_,
+        }
+        kwargs.update({name: getattr(self, name) for name in self._module_params})
+        extra = dict(self.module_params or {})
+        clash = sorted(set(extra) & set(kwargs))
+        if clash:
+            raise ValueError(
+                f"module_params may not set {clash}: the shapes are inferred from "
+                "the data and architecture arguments are constructor arguments."
+            )
+        kwargs.update(extra)
+        return kwargs
+
+    def initialize_module(self):
+        """Build ``module_`` from the inferred shapes; apply the warm start."""
+        spec = self._module_name or self.module
+        cls = resolve_model(spec) if isinstance(spec, str) else spec
+        module = self._apply_warm_start(cls(**self._module_kwargs()))
+        self.module_ = module.to(self.device_)
+        return self
+
+    def initialize_criterion(self):
+        """Build ``criterion_`` for the task (see the ``criterion`` parameter)."""
+        crit = _params.make_criterion(self)
+        self.criterion_ = crit.to(self.device_)
+        return self
+
+    def initialize_optimizer(self, triggered_directly=None):
+        """Build ``optimizer_`` over :meth:`_configure_parameter_groups`."""
+        opt_cls = _params.OPTIMIZERS.get(self.optimizer, self.optimizer)
+        self.optimizer_ = opt_cls(
+            self._configure_parameter_groups(),
+            lr=self.lr,
+            weight_decay=self.weight_decay,
+        )
+        return self
+
+    def initialize(self):
+        """Build callbacks, module, criterion, optimizer and history."""
+        self._initialize_callbacks()
+        with self._current_init_context("module"):
+            self.initialize_module()
+        with self._current_init_context("criterion"):
+            self.initialize_criterion()
+        with self._current_init_context("optimizer"):
+            self.initialize_optimizer()
+        self._initialize_history()
+        self._grad_scaler = _params.make_grad_scaler(self)
+        self.initialized_ = True
+        return self
+
+    @property
+    def _default_callbacks(self):
+        state = self.__dict__.get("_fit_state", {})
+        has_valid = state.get("has_valid", False)
+        cbs = [("epoch_timer", EpochTimer())]
+        if self.verbose:
+            cbs.append(("progress_bar", ProgressBar()))
+        cbs += [
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("valid_loss", PassthroughScoring(name="valid_loss")),
+            ("valid_auroc", ValidAUROC(self.__dict__.get("task_", "binary"))),
+        ]
+        if has_valid:
+            cbs.append(
+                ("early_stopping", make_early_stopping(self.patience, self.max_epochs))
+            )
+        sched = make_lr_scheduler(
+            self.lr_schedule,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            steps_per_epoch=state.get("steps_per_epoch", 1),
+            monitor="valid_loss" if has_valid else "train_loss",
+        )
+        if sched is not None:
+            cbs.append(("lr_scheduler", sched))
+        return cbs + [("print_log", PrintLog())]
+
+    # -------------------------------------------------------------- training --
+    def fit(self, X, y, **fit_params):
+        """Train the network on ECG records.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
+            ECG records (2-D input is one lead); cast to float32.
+        y : array-like of shape (n_records,) or (n_records, n_labels)
+            Class labels, or a 0/1 indicator matrix for multi-label tasks.
+        **fit_params : dict
+            Not supported (e.g. ``sample_weight``); passing any raises TypeError.
+
+        Returns
+        -------
+        self : ECGClassifier
+            The fitted estimator.
+        """
+        _params.validate(self)
+        _params.reject_fit_params(fit_params)
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None. Pass the labels of X."
+            )
+        X = validate_ecg(self, X, reset=True, dtype=np.float32)
+        check_consistent_length(X, y)
+        y_enc, self.task_, self.classes_, self.n_outputs_ = encode_targets(y)
+        _params.check_metadata(self, X)
+        self.n_leads_in_, self.n_times_in_ = X.shape[1], X.shape[2]
+        self._threshold_spec = check_threshold(
+            self.threshold, self.task_, self.n_outputs_
+        )
+        self.pos_weight_ = resolve_pos_weight(
+            self.pos_weight, y_enc, self.task_, self.n_outputs_
+        )
+        self.device_ = _params.resolve_device(self.device)
+        return self._train(X, y_enc, initialize=True)
+
+    def partial_fit(self, X, y, classes=None, **fit_params):
+        """Continue training the fitted network on ``(X, y)`` for ``max_epochs``.
+
+        The module, optimizer and history are kept; an unfitted estimator is
+        simply fitted. ``y`` may only contain classes seen by the first fit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
+            ECG records shaped like the first fit's.
+        y : array-like of shape (n_records,) or (n_records, n_labels)
+            Targets of the same task.
+        classes : None
+            Not used (the classes are fixed by the first fit).
+        **fit_params : dict
+            Not supported; passing any raises TypeError.
+
+        Returns
+        -------
+        self : ECGClassifier
+            The updated estimator.
+        """
+        _params.reject_fit_params(fit_params)
+        if not self.__sklearn_is_fitted__():
+            return self.fit(X, y)
+        X = self._validate_predict_X(X)
+        check_consistent_length(X, y)
+        y_enc = encode_like(y, self.task_, self.classes_)
+        return self._train(X, y_enc, initialize=False)
+
+    def _train(self, X, y_enc, *, initialize):
+        seed = resolve_seed(self.random_state)
+        train_idx, valid_idx = train_valid_split(
+            y_enc, self.task_, self.validation_fraction, seed
+        )
+        if isinstance(self._threshold_spec, str) and valid_idx is None:
+            raise ValueError(
+                f"threshold={self.threshold!r} is tuned on the internal validation "
+                "split, but validation_fraction is 0. Set validation_fraction > 0 "
+                "or pass a float threshold."
+            )
+        self._fit_state = {
+            "X": X, "y": y_enc, "train": train_idx, "valid": valid_idx,
+            "seed": seed, "has_valid": valid_idx is not None,
+            "steps_per_epoch": int(np.ceil(len(train_idx) / self.batch_size)),
+        }  # fmt: skip
+        try:
+            with seeded(seed, self.device_):
+                if initialize:
+                    self.initialize()
+                else:
+                    self._initialize_callbacks()
+                    self._grad_scaler = _params.make_grad_scaler(self)
+                NeuralNetClassifier.partial_fit(self, X, y_enc)
+            self._finish_fit(X, y_enc, valid_idx)
+        finally:
+            del self._fit_state
+            self._grad_scaler = None
+        return self
+
+    def _finish_fit(self, X, y_enc, valid_idx):
+        hist = self.history_
+        best = [h["epoch"] for h in hist if h.get("valid_loss_best")]
+        self.n_epochs_ = best[-1] if best else len(hist)
+        self.threshold_ = spec = self._threshold_spec
+        if isinstance(self._threshold_spec, str):
+            proba = self._positive_proba(self._predict_logits(X[valid_idx]))
+            y_valid = indicator(y_enc[valid_idx], self.task_, self.n_outputs_)
+            self.threshold_ = tune_thresholds(y_valid, proba, self._threshold_spec)
+        if self.task_ == "binary" and self.threshold_ is not None:
+            self.threshold_ = float(self.threshold_[0])
+        self._threshold_spec = spec
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        """Return the internal training and validation datasets of this fit."""
+        state = self._fit_state
+        transform = self._make_train_transform(np.random.default_rng(state["seed"]))
+        train = ECGDataset(
+            state["X"], state["y"], state["train"], transform, seed=state["seed"]
+        )
+        if state["valid"] is None:
+            return train, None
+        return train, ECGDataset(state["X"], state["y"], state["valid"])
+
+    def get_iterator(self, dataset, training=False):
+        """Return a seeded DataLoader (training batches shuffled, none dropped)."""
+        generator = torch.Generator()
+        generator.manual_seed(self._fit_state["seed"] + 1)
+        return torch.utils.data.DataLoader(
+            dataset,
+            batch_size=self.batch_size,
+            shuffle=training,
+            drop_last=False,
+            num_workers=self.num_workers,
+            collate_fn=collate_batch,
+            generator=generator,
+            worker_init_fn=seed_worker,
+            pin_memory=self.device_.type == "cuda",
+        )
+
+    def infer(self, x, **fit_params):
+        """Forward pass on the training device, under autocast if requested."""
+        x = to_tensor(x, device=self.device_)
+        dtype = _params.AUTOCAST_DTYPES[self.precision]
+        if dtype is None:
+            return self.module_(x)
+        with torch.autocast(device_type=self.device_.type, dtype=dtype):
+            return self.module_(x)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """Criterion on float32 logits (autocast outputs are upcast first)."""
+        return self.criterion_(y_pred.float(), to_tensor(y_true, device=self.device_))
+
+    def train_step_single(self, batch, **fit_params):
+        """Forward, loss and backward for one batch (scaled under fp16)."""
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        scaler = self.__dict__.get("_grad_scaler")
+        (scaler.scale(loss) if scaler is not None else loss).backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def _step_optimizer(self, step_fn):
+        scaler = self.__dict__.get("_grad_scaler")
+        if scaler is None:
+            return super()._step_optimizer(step_fn)
+        step_fn()
+        scaler.step(self.optimizer_)
+        scaler.update()
+
+    def check_data(self, X, y=None):
+        """Do nothing: the data were validated in :meth:`fit`."""
+
+    # ------------------------------------------------------------ prediction --
+    def _validate_predict_X(self, X):
+        check_is_fitted(self)
+        X = validate_ecg(self, X, reset=False, dtype=np.float32)
+        if X.shape[1] != self.n_leads_in_ or X.shape[2] != self.n_times_in_:
+            raise ValueError(
+                f"X has shape {X.shape[1:]} (n_leads, n_times) but "
+                f"{type(self).__name__} was fitted on "
+                f"{(self.n_leads_in_, self.n_times_in_)}. Preprocess prediction "
+                "data exactly like the training data."
+            )
+        return X
+
+    def _positive_proba(self, logits):
+        if self.task_ == "multiclass":
+            return torch.softmax(torch.from_numpy(logits), dim=1).numpy()
+        return torch.sigmoid(torch.from_numpy(logits)).numpy()
+
+    def decision_function(self, X):
+        """Raw logits: ``(n,)`` for binary tasks, ``(n, n_outputs)`` otherwise.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
+            ECG records shaped like the training data.
+
+        Returns
+        -------
+        scores : ndarray
+            Logits; larger means more likely positive / more likely class.
+        """
+        logits = self._predict_logits(self._validate_predict_X(X))
+        return logits[:, 0] if self.task_ == "binary" else logits
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
+            ECG records shaped like the training data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_records, n_classes) or (n_records, n_labels)
+            Binary: ``[1 - p, p]``; multiclass: softmax; multi-label: one
+            sigmoid probability per label (rows need not sum to 1).
+        """
+        proba = self._positive_proba(self._predict_logits(self._validate_predict_X(X)))
+        if self.task_ == "binary":
+            return np.hstack([1 - proba, proba])
+        return proba
+
+    def predict(self, X):
+        """Predicted labels using ``threshold_`` (binary, multi-label) or argmax.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
+            ECG records shaped like the training data.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_records,) or (n_records, n_labels)
+            Class labels, or a 0/1 indicator matrix for multi-label tasks.
+        """
+        proba = self.predict_proba(X)
+        if self.task_ == "multiclass":
+            return self.classes_[np.argmax(proba, axis=1)]
+        if self.task_ == "binary":
+            return self.classes_[(proba[:, 1] >= self.threshold_).astype(int)]
+        return (proba >= self.threshold_).astype(int)
+
+    # ----------------------------------------------------------- persistence --
+    def __setstate__(self, state):
+        # skorch maps saved tensors onto state["device"]; use the resolved
+        # training device (falls back to CPU when CUDA is absent).
+        raw = state.get("device")
+        state["device"] = str(state.get("device_", "cpu"))
+        super().__setstate__(state)
+        if "device_" in state:
+            self.device_ = torch.device(self.__dict__["device"])
+        self.__dict__["device"] = raw
+
+    def load_params(self, *args, **kwargs):
+        """Load module/optimizer/history files written by ``save_params``.
+
+        Same arguments as :meth:`skorch.net.NeuralNet.load_params`; the
+        estimator must be fitted (or initialised) with the same architecture.
+        """
+        raw = self.device
+        self.__dict__["device"] = str(self.__dict__.get("device_", "cpu"))
+        try:
+            super().load_params(*args, **kwargs)
+            self.device_ = torch.device(self.__dict__["device"])
+        finally:
+            self.__dict__["device"] = raw

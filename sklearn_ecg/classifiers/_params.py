@@ -1,0 +1,306 @@
+"""Parameter documentation, validation and resolution for ECGClassifier."""
+
+from __future__ import annotations
+
+import numbers
+
+import torch
+
+from ..training import (
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    SigmoidFocalLoss,
+    SoftmaxFocalLoss,
+)
+from ..training._callbacks import LR_SCHEDULES
+from ..utils import check_sfreq
+
+OPTIMIZERS = {
+    "adamw": torch.optim.AdamW,
+    "adam": torch.optim.Adam,
+    "sgd": torch.optim.SGD,
+}
+CRITERIA = ("auto", "bce", "cross_entropy", "focal")
+AUTOCAST_DTYPES = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+#: Documentation of every shared (training, task, inference) parameter; thin
+#: subclasses include it after their architecture parameters.
+TRAINING_PARAMETERS = """\
+    lr : float, default=1e-3
+        Learning rate (the peak rate with ``lr_schedule="onecycle"``).
+    max_epochs : int, default=30
+        Maximum number of training epochs.
+    batch_size : int, default=64
+        Records per batch, for training and prediction. A training set smaller
+        than ``batch_size`` is one (smaller) batch; no batch is ever dropped.
+    optimizer : {"adamw", "adam", "sgd"} or torch optimizer class, default="adamw"
+        Optimiser, built with ``lr`` and ``weight_decay``.
+    weight_decay : float, default=1e-2
+        Weight decay (decoupled for AdamW).
+    criterion : {"auto", "bce", "cross_entropy", "focal"}, default="auto"
+        Loss. ``"auto"``: BCE on one logit for binary, cross-entropy for
+        multiclass, BCE per label for multi-label tasks. ``"focal"``: sigmoid
+        focal loss (binary, multi-label) or softmax focal loss (multiclass).
+        ``"bce"`` is not valid for multiclass, ``"cross_entropy"`` only for it.
+    focal_alpha : float or None, default=0.25
+        Positive-term weight of the sigmoid focal loss (the seed study used 0.7).
+    focal_gamma : float, default=2.0
+        Focusing parameter of the focal loss.
+    pos_weight : None, "balanced" or array-like, default=None
+        Weight of the positive term per output (binary: 1 value, multi-label:
+        one per label) or, for multiclass tasks, cross-entropy class weights.
+        ``"balanced"`` computes ``n_neg / n_pos`` (multiclass: scikit-learn's
+        balanced class weights) from the ``y`` passed to each ``fit``, so it
+        stays right inside every CV fold.
+    validation_fraction : float or None, default=0.1
+        Fraction of the training records held out (stratified) to monitor
+        ``valid_loss``/``valid_auroc``, stop early and restore the best epoch's
+        weights, and tune a named ``threshold``. ``0`` or ``None`` disables it.
+    patience : int or None, default=5
+        Epochs without ``valid_loss`` improvement before stopping. ``None``
+        never stops early (the best weights are still restored).
+    lr_schedule : {None, "onecycle", "cosine", "plateau"}, default=None
+        Learning-rate schedule (a skorch ``LRScheduler``).
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+        Training and prediction device; ``"auto"`` picks CUDA when available.
+    precision : {"32", "bf16", "fp16"}, default="32"
+        Mixed precision through ``torch.autocast`` (with a ``GradScaler`` for
+        ``"fp16"``). The loss is always computed in float32.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, the validation split, shuffling, dropout
+        and augmentation. With an int, CPU fits are bit-identical whatever the
+        global random state, which fitting leaves untouched.
+    verbose : int, default=0
+        0 is silent; 1 shows skorch's progress bar and per-epoch table.
+    num_workers : int, default=0
+        DataLoader worker processes for training.
+    threshold : float, array-like or {"f1", "youden"}, default=0.5
+        Decision threshold on the positive probability (binary) or on each
+        label's probability (multi-label; a float or one value per label).
+        ``"f1"``/``"youden"`` are tuned per output on the internal validation
+        split only. Ignored (must stay 0.5) for multiclass tasks.
+    sfreq : float, default=None
+        Sampling rate of ``X`` in Hz. Metadata: stored with the model, checked
+        on warm starts, and used to express augmentation in Hz.
+    lead_names : list of str, default=None
+        Names of the leads of ``X`` (metadata, checked on warm starts).
+    augment : None or str or dict, default=None
+        Train-time augmentation (never applied at prediction).
+    crop_length : int, default=None
+        Train on random crops of this many samples.
+    inference : {"center"}, default="center"
+        How records longer than the model's input are predicted.
+    inference_stride : int, default=None
+        Stride of sliding-window inference.
+    warm_start_from : str or path-like, default=None
+        Pretrained checkpoint to initialise the module from.
+    freeze : "none", default="none"
+        Parts of the module kept frozen.
+    unfreeze_after : int, default=None
+        Epoch after which frozen parts are unfrozen.
+    backbone_lr_ratio : float, default=None
+        Learning-rate multiplier of the backbone relative to the head.
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+        Extra callbacks, run after the built-in ones (e.g. an Optuna pruning
+        callback reading ``history[-1, "valid_auroc"]``).
+    module_params : dict, default=None
+        Extra keyword arguments for the module's constructor."""
+
+BASE_DOC = f"""Deep-learning ECG classifier: a scikit-learn estimator on skorch.
+
+    The base of every architecture estimator. The task is read from ``y`` as in
+    scikit-learn: **binary** (one logit, BCE, ``predict_proba`` of shape
+    ``(n, 2)``), **multiclass** (cross-entropy, ``(n, n_classes)``) or
+    **multi-label** (2-D 0/1 ``y``, BCE per label, ``predict_proba`` and
+    ``predict`` of shape ``(n, n_labels)``). Labels of any type go through a
+    ``LabelEncoder``. Input shapes are inferred in ``fit`` and stored as fitted
+    attributes; parameters are never modified.
+
+    Parameters
+    ----------
+    module : str or torch.nn.Module class, default="resnet1d"
+        A name from :func:`sklearn_ecg.models.list_models` or a module class
+        whose constructor takes ``n_leads``, ``n_times`` and ``n_outputs``.
+{TRAINING_PARAMETERS}
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Class labels; for multi-label ``y`` the label indices (or the
+        DataFrame's column names).
+    task_ : {{"binary", "multiclass", "multilabel"}}
+        The task inferred from ``y``.
+    n_outputs_ : int
+        Number of logits (1 for binary tasks).
+    n_leads_in_, n_times_in_ : int
+        Shape of the training records.
+    n_features_in_ : int
+        Leads of 3-D input (time samples of 2-D input), as scikit-learn sets it.
+    n_epochs_ : int
+        The epoch whose weights are kept (best ``valid_loss``), like ``n_iter_``.
+    threshold_ : float, ndarray of shape (n_labels,) or None
+        Decision threshold(s) used by ``predict`` (None for multiclass).
+    pos_weight_ : ndarray or None
+        The resolved positive/class weights.
+    device_ : torch.device
+        The device the module lives on.
+    module_ : torch.nn.Module
+        The trained network (in eval mode after prediction).
+    history_ : skorch.History
+        Per-epoch records. Keys: ``epoch``, ``train_loss``, ``valid_loss``,
+        ``valid_auroc`` (macro AUROC on the internal validation split; NaN when
+        no label has both classes there), ``valid_loss_best``,
+        ``valid_auroc_best``, ``dur``, and ``event_lr`` with a schedule.
+
+    See Also
+    --------
+    sklearn_ecg.classifiers.ECGResNetClassifier : The 1-D ResNet estimator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.classifiers import ECGClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(40, 2, 64)).astype("float32")
+    >>> y = np.repeat(["normal", "pe"], 20)
+    >>> X[y == "pe", 0] += 1.0
+    >>> clf = ECGClassifier(
+    ...     module_params=dict(base_width=4), max_epochs=2, random_state=0
+    ... ).fit(X, y)
+    >>> clf.predict_proba(X).shape
+    (40, 2)
+    >>> clf.classes_
+    array(['normal', 'pe'], dtype='<U6')
+    """
+
+
+def _is_int(value, minimum):
+    return (
+        isinstance(value, numbers.Integral)
+        and not isinstance(value, bool)
+        and value >= minimum
+    )
+
+
+def _bad(name, value, expected):
+    return ValueError(f"{name} must be {expected}, got {value!r}.")
+
+
+def validate(est) -> None:
+    """Check every hyper-parameter; raise ValueError/TypeError naming the culprit."""
+    if not (isinstance(est.lr, numbers.Real) and est.lr > 0):
+        raise _bad("lr", est.lr, "a positive float, e.g. 1e-3")
+    for name in ("max_epochs", "batch_size"):
+        if not _is_int(getattr(est, name), 1):
+            raise _bad(name, getattr(est, name), "an integer >= 1")
+    if not _is_int(est.num_workers, 0):
+        raise _bad("num_workers", est.num_workers, "an integer >= 0")
+    if est.patience is not None and not _is_int(est.patience, 1):
+        raise _bad("patience", est.patience, "None or an integer >= 1")
+    if not (isinstance(est.weight_decay, numbers.Real) and est.weight_decay >= 0):
+        raise _bad("weight_decay", est.weight_decay, "a float >= 0")
+    frac = est.validation_fraction
+    if frac is not None and not (isinstance(frac, numbers.Real) and 0 <= frac < 1):
+        raise _bad("validation_fraction", frac, "None or a float in [0, 1)")
+    if est.optimizer not in OPTIMIZERS and not (
+        isinstance(est.optimizer, type)
+        and issubclass(est.optimizer, torch.optim.Optimizer)
+    ):
+        raise _bad("optimizer", est.optimizer, f"one of {list(OPTIMIZERS)} or a class")
+    if est.criterion not in CRITERIA:
+        raise _bad("criterion", est.criterion, f"one of {CRITERIA}")
+    if est.precision not in AUTOCAST_DTYPES:
+        raise _bad("precision", est.precision, f"one of {list(AUTOCAST_DTYPES)}")
+    if est.lr_schedule not in LR_SCHEDULES:
+        raise _bad("lr_schedule", est.lr_schedule, f"one of {LR_SCHEDULES}")
+    if not (isinstance(est.focal_gamma, numbers.Real) and est.focal_gamma >= 0):
+        raise _bad("focal_gamma", est.focal_gamma, "a float >= 0")
+    alpha = est.focal_alpha
+    if alpha is not None and not (isinstance(alpha, numbers.Real) and 0 <= alpha <= 1):
+        raise _bad("focal_alpha", alpha, "None or a float in [0, 1]")
+    if est.module_params is not None and not isinstance(est.module_params, dict):
+        raise _bad("module_params", est.module_params, "None or a dict")
+    _validate_transfer(est)
+
+
+def _validate_transfer(est) -> None:
+    # Placeholders until the transfer-learning work lands: only no-op values.
+    if est.freeze != "none":
+        raise _bad("freeze", est.freeze, "'none' (freezing is not available yet)")
+    if est.unfreeze_after is not None:
+        raise _bad("unfreeze_after", est.unfreeze_after, "None (not available yet)")
+    if est.backbone_lr_ratio is not None:
+        raise _bad(
+            "backbone_lr_ratio", est.backbone_lr_ratio, "None (not available yet)"
+        )
+
+
+def reject_fit_params(fit_params) -> None:
+    """Refuse fit parameters instead of silently ignoring them."""
+    if fit_params:
+        raise TypeError(
+            f"fit() got unsupported fit parameters {sorted(fit_params)}; "
+            "sample_weight and other fit parameters are not supported. Use "
+            "pos_weight='balanced' to reweight classes."
+        )
+
+
+def check_metadata(est, X) -> None:
+    """Check ``sfreq`` and ``lead_names`` against the data."""
+    if est.sfreq is not None:
+        check_sfreq(est.sfreq)
+    if est.lead_names is not None:
+        names = list(est.lead_names)
+        if len(names) != X.shape[1] or not all(isinstance(n, str) for n in names):
+            raise ValueError(
+                f"lead_names must list {X.shape[1]} lead names (one per lead of X), "
+                f"got {est.lead_names!r}."
+            )
+
+
+def resolve_device(device) -> torch.device:
+    """Resolve ``device``; fail clearly if CUDA is requested but absent."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}."
+        ) from exc
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} but CUDA is not available; use device='auto' or 'cpu'."
+        )
+    if resolved.type not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'auto', 'cpu' or 'cuda[:N]', got {device!r}.")
+    return resolved
+
+
+def make_criterion(est) -> torch.nn.Module:
+    """Build the loss for the estimator's task and ``criterion`` parameter."""
+    task, crit, weights = est.task_, est.criterion, est.pos_weight_
+    if task == "multiclass":
+        if crit == "bce":
+            raise ValueError(
+                "criterion='bce' needs a binary or multi-label y; use "
+                "'cross_entropy' (or 'auto') for multiclass targets."
+            )
+        if crit == "focal":
+            return SoftmaxFocalLoss(gamma=est.focal_gamma, weight=weights)
+        return CrossEntropyLoss(weight=weights)
+    if crit == "cross_entropy":
+        raise ValueError(
+            f"criterion='cross_entropy' needs a multiclass y, got a {task} task; "
+            "use 'bce', 'focal' or 'auto'."
+        )
+    if crit == "focal":
+        return SigmoidFocalLoss(est.focal_alpha, est.focal_gamma, pos_weight=weights)
+    return BCEWithLogitsLoss(pos_weight=weights)
+
+
+def make_grad_scaler(est):
+    """Return a ``GradScaler`` for fp16 training, else None."""
+    if est.precision != "fp16":
+        return None
+    return torch.amp.GradScaler(est.device_.type)
