@@ -27,9 +27,25 @@ FAST_PARAMS: dict[str, dict] = {
     ),
 }
 
+
 # Constructors for estimators that cannot be built from defaults alone
 # (meta-estimators). Each maps a class name to a zero-argument factory.
-FACTORIES: dict = {}
+def _optuna_search():
+    from optuna.distributions import FloatDistribution
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_ecg.model_selection import OptunaSearchCV
+
+    return OptunaSearchCV(
+        LogisticRegression(),
+        {"C": FloatDistribution(0.1, 10.0, log=True)},
+        cv=2,
+        n_trials=2,
+        random_state=0,
+    )
+
+
+FACTORIES: dict = {"OptunaSearchCV": _optuna_search}
 
 # Checks known to fail, per estimator class name, each with a one-line reason.
 EXPECTED_FAILURES: dict[str, dict[str, str]] = {}

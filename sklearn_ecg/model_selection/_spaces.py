@@ -1,0 +1,190 @@
+"""Ready Optuna search spaces for the architecture estimators and preprocessing.
+
+The ranges follow the study's space (PAPER_SPEC §7: log-uniform learning rate,
+normalisation method, RNN size/depth/dropout) widened with the usual knobs of each
+architecture. ``device="cpu"`` keeps models and batches small enough for a laptop
+(minutes per trial on a few hundred 10 s records); ``device="cuda"`` opens the deep
+and wide end. Every range only holds values the estimators accept, for example
+transformer widths divisible by every head count.
+"""
+
+from __future__ import annotations
+
+from optuna.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
+
+__all__ = ["search_space"]
+
+_Cat = CategoricalDistribution
+_Float = FloatDistribution
+_Int = IntDistribution
+
+# Canonical class name -> accepted spellings (registry names and aliases).
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "ECGResNetClassifier": ("resnet", "resnet1d"),
+    "ECGVGGClassifier": ("vgg", "vgg1d"),
+    "ECGAlexNetClassifier": ("alexnet", "alexnet1d"),
+    "ECGCRNNClassifier": ("crnn", "rnn"),
+    "ECGTransformerClassifier": ("transformer", "transformer1d"),
+    "ECGResTransformerClassifier": ("restransformer", "res_transformer"),
+    "ECGAttResNetClassifier": ("attresnet", "hsmnet"),
+    "ECGInceptionClassifier": ("inception", "inception1d", "inceptiontime"),
+    "ECGXResNetClassifier": ("xresnet", "xresnet1d"),
+}
+
+
+def _architecture(name: str, gpu: bool) -> dict[str, BaseDistribution]:
+    """Distributions over the architecture's own constructor parameters."""
+    drop = _Float(0.0, 0.5)
+    spaces = {
+        "ECGResNetClassifier": {
+            "depth": _Cat([18, 34, 50] if gpu else [18, 34]),
+            "base_width": _Cat([32, 64, 128] if gpu else [16, 32, 64]),
+            "kernel_size": _Cat([3, 5, 7, 9]),
+            "drop_prob": drop,
+        },
+        "ECGVGGClassifier": {
+            "depth": _Cat([11, 13, 16, 19] if gpu else [11, 13]),
+            "batch_norm": _Cat([True, False]),
+            "drop_prob": drop,
+        },
+        "ECGAlexNetClassifier": {"drop_prob": drop},
+        "ECGCRNNClassifier": {
+            "rnn_type": _Cat(["lstm", "gru"]),
+            "hidden_size": _Cat([128, 256, 512] if gpu else [64, 128, 256]),
+            "num_layers": _Cat([1, 2, 4] if gpu else [1, 2]),
+            "bidirectional": _Cat([False, True]),
+            "drop_prob": _Cat([0.0, 0.1, 0.3]),
+        },
+        "ECGTransformerClassifier": {
+            # 64..512 are all divisible by 2, 4 and 8 heads.
+            "embed_dim": _Cat([128, 256, 512] if gpu else [64, 128]),
+            "num_heads": _Cat([2, 4, 8]),
+            "num_layers": _Int(1, 6 if gpu else 3),
+            "drop_prob": _Float(0.0, 0.3),
+        },
+        "ECGResTransformerClassifier": {
+            "embed_dim": _Cat([128, 256] if gpu else [64, 128]),
+            "num_heads": _Cat([2, 4, 8]),
+            "num_layers": _Int(1, 4 if gpu else 2),
+            "drop_prob": _Float(0.0, 0.3),
+        },
+        "ECGAttResNetClassifier": {"drop_prob": drop},
+        "ECGInceptionClassifier": {
+            "depth": _Cat([3, 6, 9] if gpu else [3, 6]),
+            "n_filters": _Cat([32, 64] if gpu else [16, 32]),
+            "kernel_size": _Cat([20, 40]),
+            "drop_prob": drop,
+        },
+        "ECGXResNetClassifier": {
+            "depth": _Cat([18, 34, 50, 101] if gpu else [18, 34]),
+            "kernel_size": _Cat([3, 5, 7]),
+            "drop_prob": drop,
+        },
+    }
+    return spaces[name]
+
+
+def _training(gpu: bool, warm_start: bool) -> dict[str, BaseDistribution]:
+    """Distributions over the parameters every estimator shares."""
+    space = {
+        "lr": _Float(1e-5, 1e-2, log=True),
+        "weight_decay": _Float(1e-6, 1e-1, log=True),
+        "batch_size": _Cat([32, 64, 128] if gpu else [16, 32, 64]),
+        "criterion": _Cat(["focal", "bce"]),
+        "focal_gamma": _Float(0.0, 3.0),
+        "pos_weight": _Cat(["balanced", None]),
+        "augment": _Cat([True, False]),
+        # 2048 samples is the study's window (4.1 s at 500 Hz); 5000 = 10 s.
+        "crop_length": _Cat([1024, 2048, 5000] if gpu else [1024, 2048]),
+    }
+    if warm_start:
+        space.update(
+            freeze=_Cat(["none", "backbone"]),
+            backbone_lr_ratio=_Float(0.01, 1.0, log=True),
+            unfreeze_after=_Cat([None, 2, 5, 10]),
+        )
+    return space
+
+
+def _resolve(name) -> str:
+    if isinstance(name, type):
+        name = name.__name__
+    if not isinstance(name, str):
+        raise TypeError(
+            f"name must be an estimator class or a string; got {type(name).__name__}."
+        )
+    key = name.lower()
+    for canonical, aliases in _ALIASES.items():
+        if key == canonical.lower() or key in aliases:
+            return canonical
+    raise ValueError(
+        f"name={name!r} has no search space. Use one of {sorted(_ALIASES)} or a "
+        f"registry name such as {sorted(a[0] for a in _ALIASES.values())}."
+    )
+
+
+def search_space(
+    name,
+    *,
+    clf: str | None = "clf",
+    filt: str | None = None,
+    norm: str | None = None,
+    device: str = "cpu",
+    warm_start: bool = False,
+) -> dict[str, BaseDistribution]:
+    """Return a ready Optuna search space for an architecture estimator.
+
+    Parameters
+    ----------
+    name : str or type
+        The estimator class, its name (``"ECGResNetClassifier"``) or a registry
+        name or alias (``"resnet"``, ``"crnn"``, ``"inceptiontime"``).
+    clf : str or None, default="clf"
+        Pipeline step name of the classifier; ``None`` when the estimator is tuned
+        on its own (keys are then bare parameter names).
+    filt : str or None, default=None
+        Step name of a :class:`~sklearn_ecg.preprocessing.BandpassFilter` whose
+        ``low_freq`` and ``high_freq`` cutoffs are tuned; ``None`` leaves it out.
+    norm : str or None, default=None
+        Step name of a :class:`~sklearn_ecg.preprocessing.LeadNormalizer` whose
+        ``method`` is tuned; ``None`` leaves it out.
+    device : {"cpu", "cuda"}, default="cpu"
+        Range preset: small models and batches on CPU, deeper and wider on GPU.
+    warm_start : bool, default=False
+        Add the fine-tuning strategy (``freeze``, ``backbone_lr_ratio``,
+        ``unfreeze_after``) for estimators built with ``warm_start_from``.
+
+    Returns
+    -------
+    space : dict of str to optuna.distributions.BaseDistribution
+        Parameter paths mapped to distributions, ready for
+        :class:`OptunaSearchCV`. Edit the dict freely: it is a new copy.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.model_selection import search_space
+    >>> space = search_space("resnet", clf="clf", filt="filt", norm="norm")
+    >>> space["clf__lr"]
+    FloatDistribution(high=0.01, log=True, low=1e-05, step=None)
+    >>> sorted(k for k in space if not k.startswith("clf__"))
+    ['filt__high_freq', 'filt__low_freq', 'norm__method']
+    """
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device={device!r} must be 'cpu' or 'cuda'.")
+    gpu = device == "cuda"
+    canonical = _resolve(name)
+    prefix = f"{clf}__" if clf else ""
+    params = {**_architecture(canonical, gpu), **_training(gpu, warm_start)}
+    space = {f"{prefix}{k}": v for k, v in params.items()}
+    if filt:
+        # The study's corrected band-pass is 1-45 Hz (PAPER_SPEC §9).
+        space[f"{filt}__low_freq"] = _Float(0.05, 1.0, log=True)
+        space[f"{filt}__high_freq"] = _Cat([40.0, 45.0, 100.0, 150.0])
+    if norm:
+        space[f"{norm}__method"] = _Cat(["zscore", "minmax", "robust", "l2"])
+    return space

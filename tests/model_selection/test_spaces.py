@@ -1,0 +1,66 @@
+import pytest
+from optuna.distributions import BaseDistribution, CategoricalDistribution
+
+from sklearn_ecg.model_selection import search_space
+from sklearn_ecg.model_selection._spaces import _ALIASES
+
+NAMES = sorted(_ALIASES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_spelling_gives_the_same_space(name):
+    space = search_space(name)
+    assert space == search_space(name.lower())
+    for alias in _ALIASES[name]:
+        assert search_space(alias) == space
+    fake_class = type(name, (), {})
+    assert search_space(fake_class) == space
+    assert all(isinstance(d, BaseDistribution) for d in space.values())
+    assert all(k.startswith("clf__") for k in space)
+    assert {"clf__lr", "clf__batch_size", "clf__drop_prob"} <= set(space)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_gpu_ranges_reach_at_least_as_far_as_cpu_ranges(name):
+    cpu, gpu = search_space(name), search_space(name, device="cuda")
+    assert set(cpu) == set(gpu)
+    grows = 0
+    for key, dist in cpu.items():
+        if isinstance(dist, CategoricalDistribution):
+            numeric = [c for c in dist.choices if isinstance(c, (int, float))]
+            if len(numeric) == len(dist.choices) and numeric:
+                assert max(gpu[key].choices) >= max(numeric), key
+                grows += max(gpu[key].choices) > max(numeric)
+            else:
+                assert set(dist.choices) == set(gpu[key].choices), key
+        else:
+            assert gpu[key].high >= dist.high, key
+            grows += gpu[key].high > dist.high
+    assert grows >= 2  # at least batch size and crop length
+
+
+def test_transformer_widths_divisible_by_every_head_count():
+    for device in ("cpu", "cuda"):
+        for name in ("transformer", "restransformer"):
+            space = search_space(name, device=device)
+            for width in space["clf__embed_dim"].choices:
+                assert all(width % h == 0 for h in space["clf__num_heads"].choices)
+
+
+def test_preprocessing_and_warm_start_entries():
+    space = search_space("crnn", clf=None, filt="bp", norm="ln", warm_start=True)
+    assert {"bp__low_freq", "bp__high_freq", "ln__method", "rnn_type"} <= set(space)
+    assert {"freeze", "backbone_lr_ratio", "unfreeze_after"} <= set(space)
+    assert "freeze" not in search_space("crnn", clf=None)
+    assert space["lr"].log and space["lr"].low == 1e-5
+    low, high = space["bp__low_freq"], space["bp__high_freq"]
+    assert low.high < min(high.choices)
+
+
+def test_bad_names_and_devices():
+    with pytest.raises(ValueError, match="name='lenet' has no search space"):
+        search_space("lenet")
+    with pytest.raises(ValueError, match="device='tpu'"):
+        search_space("resnet", device="tpu")
+    with pytest.raises(TypeError, match="name must be"):
+        search_space(3)
