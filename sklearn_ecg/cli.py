@@ -36,6 +36,11 @@ def _common(p):
     g.add_argument("--quiet", action="store_true", help="no progress bars")
     g.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     g.add_argument("--seed", type=int, default=0, help="random_state of everything")
+    g.add_argument(
+        "--threads",
+        type=int,
+        help="CPU threads for torch (default: torch's choice); 1 on busy machines",
+    )
     return p
 
 
@@ -187,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         from sklearn_ecg._cli import _progress
 
         _progress.set_enabled(not args.quiet)
+        if getattr(args, "threads", None):
+            import torch
+
+            torch.set_num_threads(max(1, args.threads))
         from sklearn_ecg._cli._commands import COMMANDS
 
         return int(COMMANDS[args.command](args) or 0)

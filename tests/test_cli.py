@@ -249,18 +249,21 @@ def test_parse_assignments_reads_json_values():
 
 
 def test_summarize_matches_hand_computed_intervals():
-    scores = {"roc_auc": [0.6, 0.7, 0.8, 0.9]}
-    # mean 0.75, sd 0.1291; t(0.975, 3) = 3.1824
+    scores = {"roc_auc": [0.6, 0.65, 0.7, 0.75]}
+    # mean 0.675, sd 0.0645497; t(0.975, 3) = 3.182446
     naive = summarize(scores)["roc_auc"]
-    assert naive["mean"] == pytest.approx(0.75)
-    assert naive["sd"] == pytest.approx(0.129099, abs=1e-6)
-    half = 3.182446 * 0.129099 / 2
-    assert naive["ci_low"] == pytest.approx(0.75 - half, abs=1e-5)
+    assert naive["mean"] == pytest.approx(0.675)
+    assert naive["sd"] == pytest.approx(0.0645497, abs=1e-6)
+    half = 3.182446 * 0.0645497 / 2
+    assert naive["ci_low"] == pytest.approx(0.675 - half, abs=1e-5)
     # Nadeau-Bengio with 1/5 test: variance factor 1/4 + 0.2/0.8 = 0.5
     corrected = summarize(scores, test_fraction=0.2)["roc_auc"]
-    assert corrected["ci_high"] - 0.75 == pytest.approx(
-        3.182446 * 0.129099 * math.sqrt(0.5), abs=1e-5
+    assert corrected["ci_high"] - 0.675 == pytest.approx(
+        3.182446 * 0.0645497 * math.sqrt(0.5), abs=1e-5
     )
+    # Intervals are clipped to the metric's range.
+    wide = summarize({"roc_auc": [0.6, 0.8, 1.0, 1.0]}, test_fraction=0.2)["roc_auc"]
+    assert wide["ci_high"] == 1.0 and wide["ci_low"] < wide["mean"]
 
 
 def test_fold_scores_by_hand():
@@ -302,17 +305,10 @@ def test_parser_defaults():
 
 # --- end to end on synthetic data (tiny networks) ------------------------------
 
-TINY = [
-    "--set",
-    "max_epochs=2",
-    "--set",
-    "batch_size=16",
-    "--set",
-    "lr=0.003",
-    "--set",
-    'module_params={"base_width": 4}',
-    "--quiet",
-]
+TINY = (
+    "--set max_epochs=2 --set batch_size=16 --set lr=0.003 --quiet --threads 1 "
+    '--set module_params={"base_width":4}'
+).split()
 
 
 @pytest.fixture(scope="module")

@@ -196,13 +196,16 @@ def fold_scores(y_true, proba, pred, classes) -> dict:
     }
 
 
-def summarize(scores: dict, *, confidence: float = 0.95, test_fraction=None) -> dict:
+def summarize(
+    scores: dict, *, confidence: float = 0.95, test_fraction=None, bounds=(0.0, 1.0)
+) -> dict:
     """Mean, SD and a t-interval over folds for each score.
 
     With ``test_fraction`` given, the variance is inflated by Nadeau and
     Bengio's correction ``1/J + n_test/n_train``
     (:func:`sklearn_ecg.metrics.t_interval`), since overlapping training sets
-    make fold scores positively correlated.
+    make fold scores positively correlated. Interval bounds are clipped to
+    ``bounds``, the range of the metric (a t-interval knows nothing of it).
     """
     from sklearn_ecg.metrics import t_interval
 
@@ -212,6 +215,7 @@ def summarize(scores: dict, *, confidence: float = 0.95, test_fraction=None) -> 
         v = np.asarray(values, dtype=float)
         v = v[np.isfinite(v)]
         mean, low, high = t_interval(v, confidence, test_train_ratio=ratio)
+        low, high = (float(np.clip(b, *bounds)) for b in (low, high))
         sd = float(v.std(ddof=1)) if v.size > 1 else float("nan")
         out[name] = {"mean": mean, "sd": sd, "ci_low": low, "ci_high": high,
                      "n": int(v.size)}  # fmt: skip
@@ -228,7 +232,8 @@ def _add_paired_differences(results: dict, plan: StudyPlan) -> None:
         if warm is None or scratch is None:
             continue
         diff = np.subtract(warm["scores"]["roc_auc"], scratch["scores"]["roc_auc"])
-        summary = summarize({"roc_auc": diff}, test_fraction=frac)["roc_auc"]
+        summary = summarize({"roc_auc": diff}, test_fraction=frac, bounds=(-1, 1))
+        summary = summary["roc_auc"]
         warm["warm_minus_scratch_auroc"] = {**summary, "per_fold": diff.tolist()}
     for arm in results.values():
         arm["summary"] = summarize(arm["scores"], test_fraction=frac)
