@@ -358,7 +358,7 @@ class ECGClassifier(NeuralNetClassifier):
         return cbs + [("print_log", PrintLog())]
 
     # -------------------------------------------------------------- training --
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, *, X_val=None, y_val=None, **fit_params):
         """Train the network on ECG records.
 
         Parameters
@@ -367,6 +367,11 @@ class ECGClassifier(NeuralNetClassifier):
             ECG records (2-D input is one lead); cast to float32.
         y : array-like of shape (n_records,) or (n_records, n_labels)
             Class labels, or a 0/1 indicator matrix for multi-label tasks.
+        X_val, y_val : array-like, default=None
+            An explicit validation set (e.g. PTB-XL fold 9), used instead of the
+            internal split of ``validation_fraction`` for early stopping, the
+            best-epoch restore, ``valid_*`` history and threshold tuning; as in
+            scikit-learn's ``HistGradientBoostingClassifier.fit``.
         **fit_params : dict
             Not supported (e.g. ``sample_weight``); passing any raises TypeError.
 
@@ -394,7 +399,17 @@ class ECGClassifier(NeuralNetClassifier):
             self.pos_weight, y_enc, self.task_, self.n_outputs_
         )
         self.device_ = _params.resolve_device(self.device)
-        return self._train(X, y_enc, initialize=True)
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Pass both X_val and y_val, or neither.")
+        if X_val is None:
+            return self._train(X, y_enc, initialize=True)
+        X_val = self._validate_predict_X(X_val, fitting=True)
+        check_consistent_length(X_val, y_val)
+        y_val = encode_like(y_val, self.task_, self.classes_)
+        n = len(X)
+        valid = np.arange(n, n + len(X_val))
+        X, y_enc = np.concatenate([X, X_val]), np.concatenate([y_enc, y_val])
+        return self._train(X, y_enc, initialize=True, split=(np.arange(n), valid))
 
     def partial_fit(self, X, y, classes=None, **fit_params):
         """Continue training the fitted network on ``(X, y)`` for ``max_epochs``.
@@ -426,9 +441,9 @@ class ECGClassifier(NeuralNetClassifier):
         y_enc = encode_like(y, self.task_, self.classes_)
         return self._train(X, y_enc, initialize=False)
 
-    def _train(self, X, y_enc, *, initialize):
+    def _train(self, X, y_enc, *, initialize, split=None):
         seed = resolve_seed(self.random_state)
-        train_idx, valid_idx = train_valid_split(
+        train_idx, valid_idx = split or train_valid_split(
             y_enc, self.task_, self.validation_fraction, seed
         )
         if isinstance(self._threshold_spec, str) and valid_idx is None:
@@ -531,8 +546,9 @@ class ECGClassifier(NeuralNetClassifier):
         """Do nothing: the data were validated in :meth:`fit`."""
 
     # ------------------------------------------------------------ prediction --
-    def _validate_predict_X(self, X):
-        check_is_fitted(self)
+    def _validate_predict_X(self, X, fitting=False):
+        if not fitting:
+            check_is_fitted(self)
         X = validate_ecg(self, X, reset=False, dtype=np.float32)
         if X.shape[1] != self.n_leads_in_ or X.shape[2] != self.n_times_in_:
             raise ValueError(

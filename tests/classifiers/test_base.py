@@ -370,3 +370,17 @@ def test_bf16_on_cpu(binary):
     proba = clf.fit(X, y).predict_proba(X)
     assert proba.dtype == np.float32 and np.isfinite(proba).all()
     assert roc_auc_score(y, proba[:, 1]) > 0.7
+
+
+def test_explicit_validation_set(binary):
+    X, y = binary
+    clf = ECGResNetClassifier(**{**TINY, "threshold": "youden"})
+    clf.fit(X[:48], y[:48], X_val=X[48:], y_val=y[48:])
+    batches = clf.history_[-1]["batches"]
+    # training uses all 48 records, validation exactly the 16 given ones
+    assert sum(b.get("train_batch_size", 0) for b in batches) == 48
+    assert sum(b.get("valid_batch_size", 0) for b in batches) == 16
+    with pytest.raises(ValueError, match="X_val and y_val"):
+        clf.fit(X, y, X_val=X)
+    with pytest.raises(TypeError, match="sample_weight"):
+        clf.fit(X, y, sample_weight=np.ones(len(y)))

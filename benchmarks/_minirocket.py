@@ -1,0 +1,41 @@
+"""MiniRocket baseline (aeon), runnable in-process or in a separate environment.
+
+``python _minirocket.py IN.npz OUT.npz`` reads ``X_train, Y_train, X_test, seed``
+and writes ``scores`` (decision values on X_test); this lets the benchmark use an
+aeon installed in another virtual environment when its pins clash with ours.
+"""
+
+import sys
+import time
+
+import numpy as np
+
+
+def minirocket_scores(X_train, Y_train, X_test, seed):
+    """MiniRocket features -> standardise -> RidgeClassifierCV (multi-label)."""
+    from aeon.transformations.collection.convolution_based import MiniRocket
+    from sklearn.linear_model import RidgeClassifierCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    model = make_pipeline(
+        MiniRocket(random_state=seed),
+        StandardScaler(),
+        RidgeClassifierCV(alphas=np.logspace(-3, 3, 10)),
+    )
+    model.fit(X_train.astype(np.float64), Y_train)
+    return model.decision_function(X_test.astype(np.float64))
+
+
+if __name__ == "__main__":
+    data = np.load(sys.argv[1])
+    t0, c0 = time.perf_counter(), time.process_time()
+    scores = minirocket_scores(
+        data["X_train"], data["Y_train"], data["X_test"], int(data["seed"])
+    )
+    np.savez(
+        sys.argv[2],
+        scores=scores,
+        wall=time.perf_counter() - t0,
+        cpu=time.process_time() - c0,
+    )
