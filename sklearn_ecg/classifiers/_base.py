@@ -15,13 +15,16 @@ from skorch.utils import to_tensor
 
 from ..models import resolve_model
 from ..training import (
+    GradualUnfreezing,
     ValidAUROC,
+    discriminative_param_groups,
     make_early_stopping,
     make_lr_scheduler,
     resolve_seed,
     seed_worker,
     seeded,
 )
+from ..training._warm_start import apply_warm_start, save_pretrained
 from ..utils import validate_ecg
 from . import _params
 from ._data import ECGDataset, collate_batch, train_valid_split
@@ -247,6 +250,11 @@ class ECGClassifier(NeuralNetClassifier):
     def _apply_warm_start(self, module):
         """Load pretrained weights into a freshly built module (``warm_start_from``).
 
+        Called in every ``fit`` right after the module is built, so each clone
+        (CV fold, search candidate) re-loads the same weights. Also applies
+        ``freeze``. Sets ``warm_start_report_`` and ``frozen_prefixes_``; see
+        :func:`sklearn_ecg.training.load_matching_weights`.
+
         Parameters
         ----------
         module : torch.nn.Module
@@ -257,22 +265,24 @@ class ECGClassifier(NeuralNetClassifier):
         module : torch.nn.Module
             The model to train.
         """
-        if self.warm_start_from is None:
-            return module
-        raise ValueError(
-            f"warm_start_from={self.warm_start_from!r}: warm starts are not "
-            "available yet; leave warm_start_from=None."
-        )
+        return apply_warm_start(self, module)
 
     def _configure_parameter_groups(self):
-        """Optimiser parameter groups (hook for freezing and per-part rates).
+        """Optimiser parameter groups (``backbone_lr_ratio``, frozen parts).
+
+        Every parameter is given to the optimiser, frozen ones included: they
+        have no gradient, so no optimiser step (weight decay included) changes
+        them, and they start training as soon as ``unfreeze_after`` releases them.
 
         Returns
         -------
         groups : list of dict
-            ``torch.optim`` parameter groups over the trainable parameters.
+            ``torch.optim`` parameter groups: one group, or backbone and head
+            groups when ``backbone_lr_ratio`` is set.
         """
-        return [{"params": [p for p in self.module_.parameters() if p.requires_grad]}]
+        return discriminative_param_groups(
+            self.module_, self.lr, self.backbone_lr_ratio
+        )
 
     # -------------------------------------------------------------- building --
     def _module_kwargs(self):
@@ -355,9 +365,39 @@ class ECGClassifier(NeuralNetClassifier):
         )
         if sched is not None:
             cbs.append(("lr_scheduler", sched))
+        if self.unfreeze_after is not None:
+            cbs.append(
+                ("gradual_unfreezing", GradualUnfreezing(None, self.unfreeze_after))
+            )
         return cbs + [("print_log", PrintLog())]
 
     # -------------------------------------------------------------- training --
+    def save_pretrained(self, path, *, pipeline=None):
+        """Write the fitted model to a self-describing checkpoint file.
+
+        The file holds the weights, the architecture and its arguments,
+        ``n_leads``, ``lead_names``, ``sfreq``, the input and crop lengths, the
+        task and classes, the package version and a SHA-256 of the weights, and,
+        when ``pipeline`` is given, a description of its preprocessing steps.
+        Reuse it with ``warm_start_from=path``; it is read with
+        ``torch.load(weights_only=True)`` only.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write the checkpoint (conventionally ``*.pt``).
+        pipeline : sklearn.pipeline.Pipeline, default=None
+            The fitted Pipeline whose last step is this estimator, to record its
+            preprocessing. Equivalent to
+            ``sklearn_ecg.training.save_pretrained(pipeline, path)``.
+
+        Returns
+        -------
+        weights : sklearn_ecg.training.PretrainedWeights
+            A handle to the file pinned to its SHA-256, for ``warm_start_from``.
+        """
+        return save_pretrained(self if pipeline is None else pipeline, path)
+
     def fit(self, X, y, *, X_val=None, y_val=None, **fit_params):
         """Train the network on ECG records.
 

@@ -92,14 +92,27 @@ TRAINING_PARAMETERS = """\
         How records longer than the model's input are predicted.
     inference_stride : int, default=None
         Stride of sliding-window inference.
-    warm_start_from : str or path-like, default=None
-        Pretrained checkpoint to initialise the module from.
-    freeze : "none", default="none"
-        Parts of the module kept frozen.
+    warm_start_from : str, path-like or PretrainedWeights, default=None
+        Pretrained checkpoint (written by ``save_pretrained``) to initialise the
+        module from at the start of every ``fit``; ``sklearn.clone`` keeps it, so
+        each CV fold or search candidate starts from the same weights. Tensors
+        are matched by name and shape, ``final_layer`` is re-initialised when the
+        outputs or classes differ, and ``warm_start_report_`` lists what was
+        loaded. Lead-count, lead-order, sampling-rate and architecture
+        mismatches raise. A fitted estimator is refused: pass
+        ``est.save_pretrained(path)`` or ``PretrainedWeights.from_estimator(est)``.
+    freeze : "none", "backbone" or list of str, default="none"
+        Parts of the module kept frozen: ``"backbone"`` is everything but
+        ``final_layer``; a list names module prefixes (e.g. ``["trunk.0"]``).
+        Frozen parameters get no gradient and do not change (weight decay
+        included), and frozen batch-norm layers stay in eval mode, so their
+        running statistics do not move either.
     unfreeze_after : int, default=None
-        Epoch after which frozen parts are unfrozen.
-    backbone_lr_ratio : float, default=None
-        Learning-rate multiplier of the backbone relative to the head.
+        Gradual unfreezing: train with ``freeze`` for this many epochs, then
+        unfreeze everything (history key ``"frozen"`` records each epoch).
+    backbone_lr_ratio : float in (0, 1], default=None
+        Discriminative learning rate: the backbone trains at
+        ``lr * backbone_lr_ratio``, ``final_layer`` at ``lr``.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra callbacks, run after the built-in ones (e.g. an Optuna pruning
         callback reading ``history[-1, "valid_auroc"]``).
@@ -224,15 +237,11 @@ def validate(est) -> None:
 
 
 def _validate_transfer(est) -> None:
-    # Placeholders until the transfer-learning work lands: only no-op values.
-    if est.freeze != "none":
-        raise _bad("freeze", est.freeze, "'none' (freezing is not available yet)")
-    if est.unfreeze_after is not None:
-        raise _bad("unfreeze_after", est.unfreeze_after, "None (not available yet)")
-    if est.backbone_lr_ratio is not None:
-        raise _bad(
-            "backbone_lr_ratio", est.backbone_lr_ratio, "None (not available yet)"
-        )
+    # warm_start_from / freeze / unfreeze_after / backbone_lr_ratio: see
+    # sklearn_ecg.training._warm_start (checks needing the model run at build).
+    from ..training._warm_start import check_transfer_params
+
+    check_transfer_params(est)
 
 
 def reject_fit_params(fit_params) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import numbers
 import os
 import warnings
 from pathlib import Path
@@ -215,6 +216,13 @@ def _select(path, sampling_rate, task, min_likelihood, drop_unlabeled, on_missin
     return db, labels, names, missing
 
 
+def _as_int_if_whole(values: np.ndarray) -> np.ndarray:
+    """PTB-XL stores patient ids as floats (15709.0); give ints when lossless."""
+    if np.isfinite(values).all() and (values == np.round(values)).all():
+        return values.astype(np.int64)
+    return values
+
+
 def _decode_and_pack(path, sampling_rate, options):
     """Cold path: select, decode, and return (data, arrays, manifest)."""
     db, labels, names, missing = _select(path, sampling_rate, **options)
@@ -231,7 +239,7 @@ def _decode_and_pack(path, sampling_rate, options):
         "target_names": np.array(names, dtype=str),
         "lead_names": np.array(leads, dtype=str),
         "record_ids": db.index.to_numpy(),
-        "patient_ids": db["patient_id"].to_numpy(),
+        "patient_ids": _as_int_if_whole(db["patient_id"].to_numpy()),
         "strat_fold": db["strat_fold"].to_numpy(),
     }
     sources = [path / "ptbxl_database.csv", path / "scp_statements.csv"]
@@ -249,7 +257,7 @@ def _check_args(sampling_rate, task, min_likelihood, on_missing, drop_unlabeled)
     check_option(sampling_rate, "sampling_rate", (100, 500))
     check_option(task, "task", PTBXL_TASKS)
     check_option(on_missing, "on_missing", ("raise", "skip"))
-    if not isinstance(min_likelihood, int | float) or not 0 <= min_likelihood <= 100:
+    if not isinstance(min_likelihood, numbers.Real) or not 0 <= min_likelihood <= 100:
         raise ValueError(
             f"min_likelihood must be a number in [0, 100] (PTB-XL likelihoods are "
             f"percentages), got {min_likelihood!r}."
@@ -349,7 +357,8 @@ def load_ptbxl(
     """
     _check_args(sampling_rate, task, min_likelihood, on_missing, drop_unlabeled)
     check_option(mmap_mode, "mmap_mode", (None, "r", "c"))
-    path = Path(path).expanduser()
+    # Absolute paths: the cache manifest must not depend on the working directory.
+    path = Path(path).expanduser().resolve()
     if not path.is_dir():
         raise FileNotFoundError(
             f"PTB-XL folder {str(path)!r} does not exist. Pass the folder of an "

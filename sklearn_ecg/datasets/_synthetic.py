@@ -121,24 +121,44 @@ def _render_vcg(t, beats, mu, sigma, amp):
     return np.matmul(amp.transpose(0, 2, 1), G)
 
 
+def _slow_waves(shape, t, rng, level):
+    """Baseline wander: two random sub-0.5 Hz sinusoids per lead.
+
+    Evaluated on a 10 Hz grid and linearly interpolated: the waves are far below
+    5 Hz, and sin() on every sample was most of the generator's run time.
+    """
+    n, n_leads, _ = shape
+    coarse = np.arange(0.0, t[-1] + 0.2, 0.1)
+    f = rng.uniform(0.05, 0.4, (n, n_leads, 2, 1))
+    ph = rng.uniform(0, 2 * np.pi, (n, n_leads, 2, 1))
+    a = rng.uniform(0.3, 1.0, (n, n_leads, 2, 1)) * level
+    wave = (a * np.sin(2 * np.pi * f * coarse + ph)).sum(axis=2).astype(np.float32)
+    pos = t / 0.1
+    i0 = np.minimum(pos.astype(int), coarse.size - 2)
+    w = (pos - i0).astype(np.float32)
+    return wave[..., i0] * (1 - w) + wave[..., i0 + 1] * w
+
+
 def _noise(shape, t, sfreq, levels, mains_freq, rng):
     """Baseline wander, mains and muscle noise for the 8 independent leads."""
     n, n_leads, _ = shape
     out = np.zeros(shape, np.float32)
     if levels["baseline"] > 0:
-        f = rng.uniform(0.05, 0.4, (n, n_leads, 2, 1))
-        ph = rng.uniform(0, 2 * np.pi, (n, n_leads, 2, 1))
-        a = rng.uniform(0.3, 1.0, (n, n_leads, 2, 1)) * levels["baseline"]
-        out += (a * np.sin(2 * np.pi * f * t + ph)).sum(axis=2).astype(np.float32)
+        out += _slow_waves(shape, t, rng, levels["baseline"])
     if levels["mains"] > 0 and mains_freq < sfreq / 2:
+        # a*sin(wt + phi) = a*cos(phi)*sin(wt) + a*sin(phi)*cos(wt): two shared waves.
         a = rng.uniform(0.0, 1.0, (n, n_leads, 1)) * levels["mains"]
         ph = rng.uniform(0, 2 * np.pi, (n, n_leads, 1))
-        out += (a * np.sin(2 * np.pi * mains_freq * t + ph)).astype(np.float32)
+        sin_w = np.sin(2 * np.pi * mains_freq * t).astype(np.float32)
+        cos_w = np.cos(2 * np.pi * mains_freq * t).astype(np.float32)
+        out += (a * np.cos(ph)).astype(np.float32) * sin_w
+        out += (a * np.sin(ph)).astype(np.float32) * cos_w
     if levels["muscle"] > 0:
         # EMG is broadband and bursty: white noise under a slow random envelope.
         env = 0.5 + rng.random((n, n_leads, 1), dtype=np.float32)
-        env = env * (1 + 0.5 * np.sin(2 * np.pi * rng.uniform(0.1, 0.5) * t))
-        out += env * rng.standard_normal(shape, dtype=np.float32) * levels["muscle"]
+        burst = 1 + 0.5 * np.sin(2 * np.pi * rng.uniform(0.1, 0.5) * t)
+        env = env * burst.astype(np.float32) * np.float32(levels["muscle"])
+        out += env * rng.standard_normal(shape, dtype=np.float32)
     return out
 
 
@@ -282,6 +302,17 @@ def make_ecg(
         and ``DESCR``.
     (data, target) : tuple
         If ``return_X_y`` is True.
+
+    Notes
+    -----
+    Difficulty of ``classes=("normal", "pe")`` (400 records at 100 Hz, 5-fold
+    AUROC of a logistic regression on simple per-lead amplitude features and
+    heart rate; ``benchmarks/make_ecg.py``): 0.52 at ``effect_size=0``, 0.81 at
+    0.3, 0.87 at 0.5, 0.96 at 1.0, 0.98 at 1.5.
+
+    Signals are noise-free at the electrode level except for the added noise;
+    there is no ectopy, no pacing and no record-level artefact such as a lead
+    reversal.
 
     References
     ----------

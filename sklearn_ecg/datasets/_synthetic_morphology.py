@@ -37,7 +37,7 @@ DOWER = np.array(
 _NORMAL_AMP = np.array(
     [
         [0.09, 0.14, -0.03],  # P: left, inferior
-        [-0.10, 0.00, -0.12],  # Q: septal, rightward-anterior
+        [-0.10, 0.00, -0.20],  # Q: septal, rightward-anterior (r in V1, q in V6)
         [1.10, 0.70, 0.45],  # R: left, inferior, posterior
         [-0.25, -0.25, 0.35],  # S: late basal forces, right-superior-posterior
         [0.00, 0.00, 0.00],  # R2: terminal force, only in bundle branch blocks

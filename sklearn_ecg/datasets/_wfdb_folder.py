@@ -218,7 +218,23 @@ def load_wfdb_folder(
             f"Record folder {str(path)!r} does not exist; pass the folder holding the "
             ".hea files."
         )
-    labels = _resolve_labels_path(labels, path)
+    table, fname, rec_col, label_cols, pat_col = _read_table(
+        _resolve_labels_path(labels, path), sep, record_column, label_columns,
+        patient_column,
+    )  # fmt: skip
+    ids = _record_ids(table[rec_col])
+    _check_duplicates(ids, fname)
+    data, out_sfreq, lead_names, ok = load_records(
+        [path / i for i in ids], ids, sfreq=sfreq, leads=leads, length=length,
+        on_missing=on_missing,
+    )  # fmt: skip
+    table = table[ok].set_axis(pd.Index(np.array(ids)[ok], name="record_id"))
+    return _folder_bunch(data, table, label_cols, pat_col, out_sfreq, lead_names,
+                         return_X_y)  # fmt: skip
+
+
+def _read_table(labels, sep, record_column, label_columns, patient_column):
+    """Read the labels table and resolve its record, label and patient columns."""
     fname = repr(str(labels)) if not isinstance(labels, pd.DataFrame) else "(frame)"
     wanted = [record_column, patient_column]
     wanted += label_columns if isinstance(label_columns, list) else [label_columns]
@@ -237,15 +253,7 @@ def load_wfdb_folder(
             f"Labels table {fname} has no label column or no row; it needs a record "
             "column and at least one label column."
         )
-    ids = _record_ids(table[rec_col])
-    _check_duplicates(ids, fname)
-    data, out_sfreq, lead_names, ok = load_records(
-        [path / i for i in ids], ids, sfreq=sfreq, leads=leads, length=length,
-        on_missing=on_missing,
-    )  # fmt: skip
-    table = table[ok].set_axis(pd.Index(np.array(ids)[ok], name="record_id"))
-    return _folder_bunch(data, table, label_cols, pat_col, out_sfreq, lead_names,
-                         return_X_y)  # fmt: skip
+    return table, fname, rec_col, label_cols, pat_col
 
 
 def _folder_bunch(data, table, label_cols, pat_col, sfreq, lead_names, return_X_y):

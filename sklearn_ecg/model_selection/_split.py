@@ -16,7 +16,9 @@ import numbers
 
 import numpy as np
 from sklearn.model_selection import BaseCrossValidator
-from sklearn.model_selection._split import _BaseKFold
+
+# GroupsConsumerMixin makes the splitter request `groups` under metadata routing.
+from sklearn.model_selection._split import GroupsConsumerMixin, _BaseKFold
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import column_or_1d
 
@@ -33,7 +35,7 @@ def _fold_set(folds, name):
     return out
 
 
-class PTBXLFoldSplit(BaseCrossValidator):
+class PTBXLFoldSplit(GroupsConsumerMixin, BaseCrossValidator):
     """Single train/test split on PTB-XL's official ``strat_fold`` column.
 
     PTB-XL assigns every record to one of ten stratified, patient-disjoint folds;

@@ -46,6 +46,19 @@ def test_ptbxl_works_in_cross_val_score_and_search(folds):
     assert search.n_splits_ == 1
 
 
+def test_ptbxl_with_metadata_routing(folds):
+    from sklearn import config_context
+
+    y = np.tile([0, 1], 50)
+    X = y[:, None] + 0.01 * np.arange(100)[:, None]
+    with config_context(enable_metadata_routing=True):
+        scores = cross_val_score(
+            LogisticRegression(), X, y, params={"groups": folds},
+            cv=PTBXLFoldSplit(test_folds=10),
+        )  # fmt: skip
+    assert scores.shape == (1,)
+
+
 def test_ptbxl_bad_input(folds):
     with pytest.raises(ValueError, match="groups=ds.strat_fold"):
         next(PTBXLFoldSplit().split(folds))

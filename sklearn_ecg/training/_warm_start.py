@@ -1,0 +1,274 @@
+"""The estimator side of transfer learning: ``save_pretrained`` and ``warm_start_from``.
+
+The classifiers' hooks call :func:`apply_warm_start` (right after the module is
+built in every ``fit``) and :func:`estimator_checkpoint`; users call
+:func:`save_pretrained` on a fitted classifier or a Pipeline that ends in one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from torch import nn
+
+from ._checkpoint import Checkpoint, to_json_safe
+from ._pretrained import PretrainedWeights, as_pretrained_weights
+from ._transfer import (
+    check_backbone_lr_ratio,
+    check_unfreeze_after,
+    check_warm_start_compatible,
+    freeze_modules,
+    load_matching_weights,
+    resolve_freeze,
+)
+
+
+def architecture_name(estimator) -> str | None:
+    """Registry name of the estimator's model, or None for an unregistered class."""
+    spec = getattr(estimator, "_module_name", None) or estimator.module
+    if isinstance(spec, str):
+        from sklearn_ecg.models import resolve_model
+
+        return resolve_model(spec).registry_name
+    return getattr(spec, "registry_name", None)
+
+
+def _architecture_params(estimator) -> dict:
+    params = {
+        n: getattr(estimator, n) for n in getattr(estimator, "_module_params", ())
+    }
+    params.update(getattr(estimator, "module_params", None) or {})
+    return to_json_safe(params)
+
+
+def describe_preprocessing(steps) -> list[dict]:
+    """JSON-safe description of Pipeline steps: name, class and parameters.
+
+    Parameters
+    ----------
+    steps : list of (str, estimator)
+        The steps before the classifier, e.g. ``pipeline.steps[:-1]``.
+
+    Returns
+    -------
+    description : list of dict
+        One ``{"step", "class", "params"}`` dict per step, ``params`` being the
+        step's ``get_params(deep=False)`` made JSON-safe.
+
+    Examples
+    --------
+    >>> from sklearn.preprocessing import FunctionTransformer
+    >>> from sklearn_ecg.training._warm_start import describe_preprocessing
+    >>> describe_preprocessing([("f", FunctionTransformer(validate=True))])[0]["class"]
+    'sklearn.preprocessing._function_transformer.FunctionTransformer'
+    """
+    out = []
+    for name, step in steps:
+        if step is None or step == "passthrough":
+            out.append({"step": name, "class": "passthrough", "params": {}})
+            continue
+        cls = type(step)
+        out.append(
+            {
+                "step": name,
+                "class": f"{cls.__module__}.{cls.__qualname__}",
+                "params": to_json_safe(step.get_params(deep=False)),
+            }
+        )
+    return out
+
+
+def _split_pipeline(obj):
+    """Return ``(classifier, preprocessing steps)`` for an estimator or Pipeline."""
+    steps = getattr(obj, "steps", None)
+    if steps is None:
+        return obj, None
+    final = steps[-1][1]
+    if not hasattr(final, "module_"):
+        raise TypeError(
+            f"The last step of the Pipeline is {type(final).__name__}, not a fitted "
+            "sklearn-ecg classifier; save_pretrained needs one there."
+        )
+    return final, list(steps[:-1])
+
+
+def estimator_checkpoint(estimator, *, pipeline=None) -> Checkpoint:
+    """Build the :class:`Checkpoint` of a fitted classifier.
+
+    Parameters
+    ----------
+    estimator : ECGClassifier
+        A fitted sklearn-ecg classifier.
+    pipeline : sklearn.pipeline.Pipeline, default=None
+        The Pipeline that holds ``estimator`` as its last step; its earlier steps
+        are described in the checkpoint.
+
+    Returns
+    -------
+    checkpoint : Checkpoint
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(estimator, "module_")
+    pre = None
+    if pipeline is not None:
+        final, steps = _split_pipeline(pipeline)
+        if final is not estimator:
+            raise ValueError(
+                "pipeline's last step is not this estimator; pass the Pipeline that "
+                "holds it, or call save_pretrained(pipeline, path)."
+            )
+        pre = describe_preprocessing(steps)
+    classes = np.asarray(estimator.classes_)
+    return Checkpoint.from_module(
+        estimator.module_,
+        architecture=architecture_name(estimator),
+        architecture_params=_architecture_params(estimator),
+        n_leads=int(estimator.n_leads_in_),
+        n_times=int(estimator.n_times_in_),
+        lead_names=estimator.lead_names,
+        sfreq=estimator.sfreq,
+        crop_length=estimator.crop_length,
+        task=estimator.task_,
+        classes=[str(c) for c in classes],
+        classes_dtype=classes.dtype.str if classes.dtype != object else "object",
+        preprocessing=pre,
+    )
+
+
+def save_pretrained(obj, path: str | os.PathLike) -> PretrainedWeights:
+    """Write a fitted classifier, or a Pipeline ending in one, to a checkpoint.
+
+    The file holds the weights, the architecture and its arguments, ``n_leads``,
+    ``lead_names``, ``sfreq``, the input and crop lengths, the task and classes, a
+    description of the Pipeline's preprocessing steps (for a Pipeline), the package
+    version and the SHA-256 of the weights. It is read back with
+    ``torch.load(weights_only=True)`` only, so loading never unpickles arbitrary
+    objects.
+
+    Parameters
+    ----------
+    obj : ECGClassifier or sklearn.pipeline.Pipeline
+        A fitted classifier, or a fitted Pipeline whose last step is one.
+    path : str or path-like
+        Where to write the checkpoint (conventionally ``*.pt``).
+
+    Returns
+    -------
+    weights : PretrainedWeights
+        A handle to the file, pinned to its SHA-256, ready for
+        ``warm_start_from``.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import FunctionTransformer
+    >>> from sklearn_ecg.classifiers import ECGResNetClassifier
+    >>> from sklearn_ecg.training import save_pretrained
+    >>> X = np.random.default_rng(0).normal(size=(20, 2, 64)).astype("float32")
+    >>> y = np.repeat([0, 1], 10)
+    >>> clf = ECGResNetClassifier(base_width=4, max_epochs=1, random_state=0)
+    >>> pipe = make_pipeline(FunctionTransformer(), clf).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.pt")
+    >>> weights = save_pretrained(pipe, path)
+    >>> weights.load().preprocessing[0]["step"]
+    'functiontransformer'
+    """
+    estimator, _ = _split_pipeline(obj)
+    pipeline = obj if estimator is not obj else None
+    checkpoint = estimator_checkpoint(estimator, pipeline=pipeline)
+    checkpoint.save(Path(path))
+    return PretrainedWeights(path=path, sha256=checkpoint.sha256)
+
+
+def pretrained_weights_from_estimator(obj) -> PretrainedWeights:
+    """In-memory :class:`PretrainedWeights` of a fitted classifier or Pipeline."""
+    estimator, _ = _split_pipeline(obj)
+    pipeline = obj if estimator is not obj else None
+    ckpt = estimator_checkpoint(estimator, pipeline=pipeline)
+    return PretrainedWeights.from_checkpoint(ckpt)
+
+
+def check_transfer_params(est) -> None:
+    """Validate ``warm_start_from``, ``freeze``, ``unfreeze_after`` and the lr ratio.
+
+    Called at the start of ``fit``, before any data is touched; the checks that
+    need the model (freeze prefixes) or the checkpoint run when it is built.
+
+    Parameters
+    ----------
+    est : ECGClassifier
+        The estimator being fitted.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the parameter, the value and the fix.
+    """
+    if est.warm_start_from is not None:
+        as_pretrained_weights(est.warm_start_from)
+    freeze = est.freeze
+    if isinstance(freeze, str):
+        if freeze not in ("none", "backbone"):
+            raise ValueError(
+                f"freeze must be 'none', 'backbone' or a list of module-name "
+                f"prefixes, got {freeze!r}. For one prefix pass a list, e.g. "
+                f"freeze=[{freeze!r}]."
+            )
+    elif not (
+        isinstance(freeze, (list, tuple)) and all(isinstance(p, str) for p in freeze)
+    ):
+        raise TypeError(
+            f"freeze must be 'none', 'backbone' or a list of str, got {freeze!r}."
+        )
+    unfreeze_after = check_unfreeze_after(est.unfreeze_after)
+    check_backbone_lr_ratio(est.backbone_lr_ratio)
+    if unfreeze_after is not None and (isinstance(freeze, str) and freeze == "none"):
+        raise ValueError(
+            f"unfreeze_after={unfreeze_after} needs something frozen first; set "
+            "freeze='backbone' (or a list of prefixes), or unfreeze_after=None."
+        )
+
+
+def apply_warm_start(est, module: nn.Module) -> nn.Module:
+    """Load ``est.warm_start_from`` into ``module`` and apply ``est.freeze``.
+
+    Sets the fitted attributes ``warm_start_report_`` (``None`` without a warm
+    start) and ``frozen_prefixes_``.
+
+    Parameters
+    ----------
+    est : ECGClassifier
+        The estimator being fitted (``n_leads_in_``, ``task_`` and ``classes_``
+        are already set).
+    module : torch.nn.Module
+        The freshly built model.
+
+    Returns
+    -------
+    module : torch.nn.Module
+        The same module, warm-started and frozen as requested.
+    """
+    check_transfer_params(est)
+    est.warm_start_report_ = None
+    if est.warm_start_from is not None:
+        ckpt = as_pretrained_weights(est.warm_start_from).load()
+        check_warm_start_compatible(
+            ckpt,
+            architecture=architecture_name(est),
+            n_leads=est.n_leads_in_,
+            lead_names=est.lead_names,
+            sfreq=est.sfreq,
+        )
+        same_head = ckpt.task == est.task_ and ckpt.classes == tuple(
+            str(c) for c in np.asarray(est.classes_)
+        )
+        est.warm_start_report_ = load_matching_weights(
+            module, ckpt.state_dict, reuse_head=same_head
+        )
+    est.frozen_prefixes_ = resolve_freeze(module, est.freeze)
+    freeze_modules(module, est.frozen_prefixes_)
+    return module
