@@ -683,3 +683,48 @@ class ECGClassifier(NeuralNetClassifier):
             self.device_ = torch.device(self.__dict__["device"])
         finally:
             self.__dict__["device"] = raw
+
+    # ---------------------------------------------------------------- export --
+    def to_torchscript(self, path):
+        """Save the network with its probability head as TorchScript.
+
+        See :func:`sklearn_ecg.classifiers.to_torchscript`; the file's outputs
+        match :meth:`predict_proba` on the same (preprocessed) input.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Output file, conventionally ``*.pt``.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The written file.
+        """
+        from ._export import to_torchscript
+
+        check_is_fitted(self)
+        return to_torchscript(self, path)
+
+    def to_onnx(self, path, **kwargs):
+        """Save the network with its probability head as ONNX (``onnx`` extra).
+
+        See :func:`sklearn_ecg.classifiers.to_onnx`; the input is named
+        ``"ecg"`` and the output ``"proba"``, matching :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Output file, conventionally ``*.onnx``.
+        **kwargs : dict
+            Passed to :func:`~sklearn_ecg.classifiers.to_onnx` (``opset_version``).
+
+        Returns
+        -------
+        path : pathlib.Path
+            The written file.
+        """
+        from ._export import to_onnx
+
+        check_is_fitted(self)
+        return to_onnx(self, path, **kwargs)

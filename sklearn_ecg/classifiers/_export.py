@@ -40,16 +40,20 @@ class _ProbabilityModel(nn.Module):
         return z
 
 
+# How a fitted estimator's ``task_`` turns logits into ``predict_proba``.
+_TASK_HEADS = {"binary": "binary", "multiclass": "softmax", "multilabel": "sigmoid"}
+
+
 def _infer_head(estimator) -> str:
-    """Return the probability head of a fitted estimator, from its fitted state."""
-    head = getattr(estimator, "proba_head_", None)
-    if head is None:
+    """Return the probability head matching the estimator's ``predict_proba``."""
+    task = getattr(estimator, "task_", None)
+    if task not in _TASK_HEADS:
         raise ValueError(
             f"cannot tell how {type(estimator).__name__} turns logits into "
-            "probabilities; pass head='sigmoid', 'softmax', 'binary' or "
-            "'identity'."
+            f"probabilities (task_={task!r}); pass head='sigmoid', 'softmax', "
+            "'binary' or 'identity'."
         )
-    return head
+    return _TASK_HEADS[task]
 
 
 def _example_from(estimator, example_input):
@@ -96,7 +100,7 @@ def to_torchscript(estimator, path, *, head=None, example_input=None) -> Path:
     Parameters
     ----------
     estimator : fitted estimator or torch.nn.Module
-        An estimator with ``module_`` (and ``proba_head_``), or a bare module.
+        An estimator with ``module_`` and ``task_``, or a bare module.
     path : str or path-like
         Output file, conventionally ``*.pt``.
     head : {"sigmoid", "softmax", "binary", "identity"} or None, default=None
@@ -148,7 +152,7 @@ def to_onnx(estimator, path, *, head=None, example_input=None, opset_version=Non
     Parameters
     ----------
     estimator : fitted estimator or torch.nn.Module
-        An estimator with ``module_`` (and ``proba_head_``), or a bare module.
+        An estimator with ``module_`` and ``task_``, or a bare module.
     path : str or path-like
         Output file, conventionally ``*.onnx``.
     head : {"sigmoid", "softmax", "binary", "identity"} or None, default=None

@@ -99,6 +99,14 @@ def tune_thresholds(
     apply_thresholds : Turn probabilities into labels with these thresholds.
     sklearn.model_selection.TunedThresholdClassifierCV : The binary case.
 
+    Notes
+    -----
+    For a binary estimator, wrap it instead in
+    ``TunedThresholdClassifierCV(clf, scoring=gmean_scorer, cv=5)`` (any
+    threshold scorer of this package works): the threshold is then tuned by
+    internal CV on the training data and applied by ``predict``, so it travels
+    with the model through ``cross_validate`` without touching test folds.
+
     Examples
     --------
     >>> from sklearn_ecg.metrics import tune_thresholds

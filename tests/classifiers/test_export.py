@@ -1,3 +1,5 @@
+import functools
+
 import numpy as np
 import pytest
 import torch
@@ -59,7 +61,7 @@ def test_torchscript_matches_probabilities(head, n_outputs, X, tmp_path):
 def test_estimator_like_object_uses_its_head_and_shape(X, tmp_path):
     class Fitted:
         module_ = small_net(2)
-        proba_head_ = "softmax"
+        task_ = "multiclass"
         n_leads_in_ = 3
         n_times_in_ = 64
 
@@ -83,7 +85,7 @@ def test_export_errors(X, tmp_path):
         to_torchscript(NoHead(), tmp_path / "m.pt", example_input=X)
 
 
-@pytest.mark.parametrize("head, n_outputs", [("binary", 1), ("sigmoid", 4)])
+@pytest.mark.parametrize("head, n_outputs", [("sigmoid", 4)])
 def test_onnx_matches_probabilities(head, n_outputs, X, tmp_path):
     pytest.importorskip("onnx")
     pytest.importorskip("onnxscript")
@@ -93,3 +95,55 @@ def test_onnx_matches_probabilities(head, n_outputs, X, tmp_path):
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     out = session.run(None, {"ecg": X})[0]
     np.testing.assert_allclose(out, reference_proba(net, X, head), atol=1e-5)
+
+
+@functools.cache
+def fitted(task):
+    """A tiny ResNet fitted once per task (shared by the tests of this module)."""
+    from sklearn_ecg.classifiers import ECGResNetClassifier
+
+    y = {
+        "binary": np.repeat([0, 1], 8),
+        "multiclass": np.repeat([0, 1, 2], 6),
+        "multilabel": np.random.default_rng(1).integers(0, 2, size=(16, 3)),
+    }[task]
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(len(y), 3, 96)).astype(np.float32)
+    clf = ECGResNetClassifier(
+        base_width=4, max_epochs=1, batch_size=8, validation_fraction=None,
+        random_state=0,
+    )  # fmt: skip
+    return clf.fit(X, y), X
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass", "multilabel"])
+def test_fitted_estimator_torchscript_matches_predict_proba(task, tmp_path):
+    clf, X = fitted(task)
+    path = clf.to_torchscript(tmp_path / "clf.pt")
+    out = torch.jit.load(str(path))(torch.from_numpy(X)).detach().numpy()
+    expected = clf.predict_proba(X)
+    assert out.shape == expected.shape
+    np.testing.assert_allclose(out, expected, atol=1e-5)
+    # The estimator keeps predicting after export (its module is not moved).
+    np.testing.assert_allclose(clf.predict_proba(X), expected)
+
+
+def test_fitted_estimator_onnx_matches_predict_proba(tmp_path):
+    # One task only: ONNX export takes seconds; the heads are covered above.
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxscript")
+    ort = pytest.importorskip("onnxruntime")
+    clf, X = fitted("binary")
+    path = clf.to_onnx(tmp_path / "clf.onnx")
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    out = session.run(None, {"ecg": X})[0]
+    np.testing.assert_allclose(out, clf.predict_proba(X), atol=1e-5)
+
+
+def test_unfitted_estimator_cannot_be_exported(tmp_path):
+    from sklearn.exceptions import NotFittedError
+
+    from sklearn_ecg.classifiers import ECGResNetClassifier
+
+    with pytest.raises(NotFittedError):
+        ECGResNetClassifier().to_torchscript(tmp_path / "m.pt")

@@ -106,3 +106,16 @@ def test_binary_auroc_accepts_predict_proba_columns():
     assert macro_average_precision_score(y, p1) == pytest.approx(0.5 + 1 / 3)
     with pytest.raises(ValueError, match="one score column per class"):
         macro_roc_auc_score(y, np.ones((4, 3)))
+
+
+def test_rank_auroc_equals_sklearn_with_ties_and_string_labels():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, size=300)
+    s = np.round(y * 0.5 + rng.normal(size=300), 1)  # rounding creates ties
+    assert macro_roc_auc_score(y, s) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
+    labels = np.where(y == 1, "b", "a")
+    assert macro_roc_auc_score(labels, s) == pytest.approx(roc_auc_score(y, s))
+    with pytest.raises(ValueError, match="NaN"):
+        macro_roc_auc_score(y, np.r_[s[:-1], np.nan])

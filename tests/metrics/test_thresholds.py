@@ -43,3 +43,21 @@ def test_binary_predict_proba_and_errors():
         tune_thresholds(y * 2, p)
     with pytest.raises(ValueError, match="one threshold per class"):
         apply_thresholds(np.ones((2, 3)), [0.5, 0.5])
+
+
+def test_package_scorers_drive_tuned_threshold_classifier_cv():
+    # The documented binary route: sklearn tunes the threshold on training folds.
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import TunedThresholdClassifierCV
+
+    from sklearn_ecg.metrics import gmean_score, gmean_scorer
+
+    rng = np.random.default_rng(0)
+    y = np.r_[np.zeros(270, int), np.ones(30, int)]  # 10 % prevalence
+    X = y[:, None] + rng.normal(size=(300, 2))
+    tuned = TunedThresholdClassifierCV(LogisticRegression(), scoring=gmean_scorer)
+    tuned.fit(X, y)
+    plain = LogisticRegression().fit(X, y)
+    # At 10 % prevalence, 0.5 is far too high a threshold for the G-mean.
+    assert tuned.best_threshold_ < 0.3
+    assert gmean_score(y, tuned.predict(X)) > gmean_score(y, plain.predict(X)) + 0.2

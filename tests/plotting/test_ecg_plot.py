@@ -62,3 +62,20 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"sklearn-ecg\[plot\]"):
         require_matplotlib()
+
+
+def test_real_ptbxl_record_in_mv(shared_data_dir, tmp_path):
+    wfdb = pytest.importorskip("wfdb")
+    path = shared_data_dir / "cinc2021_sample" / "records" / "HR06000"
+    signal, fields = wfdb.rdsamp(str(path))
+    ecg = signal.T  # (n_leads, n_times), raw mV
+    fig = plot_ecg(ecg, sfreq=fields["fs"], lead_names=fields["sig_name"])
+    ax = fig.axes[0]
+    assert len(ax.lines) == 13
+    # The rhythm strip is lead II at 10 mm/mV over the full 10 s.
+    x, y = ax.lines[-1].get_data()
+    assert x[-1] == pytest.approx(250, abs=0.1)
+    lead_ii = ecg[fields["sig_name"].index("II")]
+    assert np.ptp(y) == pytest.approx(10 * np.ptp(lead_ii))
+    fig.savefig(tmp_path / "hr06000.png", dpi=80)
+    assert (tmp_path / "hr06000.png").stat().st_size > 30_000

@@ -103,3 +103,12 @@ def test_plot_saliency_renders(X, tmp_path):
     assert len(plot_saliency(X[0], cam, sfreq=100).axes) == 4
     with pytest.raises(ValueError, match="attribution has shape"):
         plot_saliency(X[0], attr[:2], sfreq=100)
+
+
+def test_ig_chunking_does_not_change_the_result(X):
+    model = small_cnn(n_outputs=2)
+    whole = integrated_gradients(model, X, n_steps=40, batch_size=41)
+    chunked = integrated_gradients(model, X, n_steps=40, batch_size=7)
+    np.testing.assert_allclose(chunked, whole, rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match="batch_size"):
+        integrated_gradients(model, X, batch_size=0)
