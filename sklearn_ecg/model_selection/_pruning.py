@@ -16,18 +16,23 @@ a time. Each fold's ``fit`` runs in its own thread, but a turn token lets exactl
 fold run at any moment (fold 0 epoch 0, fold 1 epoch 0, ..., fold 0 epoch 1, ...), so
 the run is as reproducible as sequential CV. When every fold has finished epoch ``e``
 the mean of their monitored values is reported at step ``e``; a fold that stopped early
-contributes its best value. The price is that all fold models live in memory at once.
+contributes its best value. The global random generators (Python, NumPy, torch and
+CUDA) are swapped with the turn, so every fold sees the random stream it would see in
+sequential CV: pruning never changes a trial's result, only whether it finishes. The
+price is that all fold models live in memory at once.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import optuna
+import torch
 from skorch.callbacks import Callback
 
 __all__ = ["TrialPruningCallback"]
@@ -110,6 +115,24 @@ class TrialPruningCallback(Callback):
             )
 
 
+class _RandomState:
+    """Snapshot of the global generators a training loop may draw from."""
+
+    def __init__(self) -> None:
+        self.python = random.getstate()
+        self.numpy = np.random.get_state()  # noqa: NPY002 - the global one on purpose
+        self.torch = torch.get_rng_state()
+        init = torch.cuda.is_available() and torch.cuda.is_initialized()
+        self.cuda = torch.cuda.get_rng_state_all() if init else None
+
+    def restore(self) -> None:
+        random.setstate(self.python)
+        np.random.set_state(self.numpy)  # noqa: NPY002
+        torch.set_rng_state(self.torch)
+        if self.cuda is not None:
+            torch.cuda.set_rng_state_all(self.cuda)
+
+
 class _Aborted(Exception):
     """Raised inside a fold thread when another fold pruned or failed the trial."""
 
@@ -135,6 +158,7 @@ class LockstepFolds:
         self._next_step = 0
         self.pruned_step: int | None = None
         self.failed = False
+        self._rng: dict[int, _RandomState] = {}
 
     # --- the trial-like interface handed to each fold's TrialPruningCallback ---
     def fold_trial(self, fold: int) -> _FoldTrial:
@@ -152,6 +176,10 @@ class LockstepFolds:
         """
         results: list[Any] = [None] * self.n_folds
         errors: list[BaseException | None] = [None] * self.n_folds
+
+        start_rng = _RandomState()
+        # Every fold starts from the generators' state at the start of the trial.
+        self._rng = {f: start_rng for f in range(self.n_folds)}
 
         def body(fold: int) -> None:
             self._wait_turn(fold)
@@ -174,6 +202,7 @@ class LockstepFolds:
             t.start()
         for t in threads:
             t.join()
+        start_rng.restore()
         first_error = next((e for e in errors if e is not None), None)
         if first_error is not None:
             raise first_error
@@ -192,6 +221,7 @@ class LockstepFolds:
         with self._cond:
             while self._turn != fold:
                 self._cond.wait()
+            self._rng[fold].restore()
 
     def _pass_turn(self, fold: int) -> None:
         # Caller holds the condition. The next fold after `fold` in round order.
@@ -204,6 +234,7 @@ class LockstepFolds:
 
     def _report(self, fold: int, value: float, step: int) -> None:
         with self._cond:
+            self._rng[fold] = _RandomState()
             self._values[fold].append(value)
             self._aggregate_ready_steps()
             self._pass_turn(fold)

@@ -141,6 +141,34 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
     refit_time_ : float
         Seconds spent refitting the best estimator.
 
+    Notes
+    -----
+    **Pruning with cross-validation.** Optimising a per-epoch curve needs one value
+    per epoch *step*, comparable between trials. The folds of a trial therefore
+    train in lock-step (fold 0 epoch 0, fold 1 epoch 0, ..., fold 0 epoch 1, ...),
+    and at each epoch the mean over folds of ``monitor`` is reported at
+    ``step=epoch``. Numbering steps ``fold * max_epochs + epoch`` instead would
+    make the median pruner compare a trial's best value so far with everyone's
+    early-epoch values of the next fold, and so almost never prune after the first
+    fold. One thread runs at a time and the global random generators travel with
+    the turn, so a trial's scores are identical to sequential CV.
+
+    **Caching preprocessing.** Trials re-fit the whole estimator per fold. Give a
+    Pipeline a ``memory`` and its fitted transformers are re-used from disk when a
+    trial does not change their parameters::
+
+        pipe = Pipeline(
+            [("filt", BandpassFilter()), ("norm", LeadNormalizer()),
+             ("clf", ECGResNetClassifier())],
+            memory=joblib.Memory("cache_dir", verbose=0),
+        )
+
+    **Distributed studies.** Every trial's scores are kept in the study's storage
+    (user attributes), so ``cv_results_`` lists the trials of every worker. Start
+    any number of processes with the same ``storage`` and ``study_name``; a worker
+    killed mid-trial leaves that one trial ``RUNNING`` and loses nothing else, and
+    a new ``fit`` resumes the study until it holds ``n_trials`` finished trials.
+
     See Also
     --------
     search_space : Ready distributions for each architecture estimator.
