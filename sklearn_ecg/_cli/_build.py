@@ -49,6 +49,14 @@ def resolve_estimator_class(model: str):
     return ECGClassifier, {"module": model.lower()}
 
 
+def check_model_args(model: str, params: dict, pretrained: str | None) -> None:
+    """Check ``--model``, ``--set`` names and ``--pretrained`` without any data."""
+    cls, kwargs = resolve_estimator_class(model)
+    _check_names(cls(**kwargs), params)
+    if pretrained is not None and not Path(pretrained).is_file():
+        raise CLIError(f"--pretrained {pretrained!r}: no such checkpoint file.")
+
+
 def build_pipeline(
     model: str,
     *,
@@ -85,6 +93,11 @@ def build_pipeline(
 
 
 def _set(clf, params: dict) -> None:
+    _check_names(clf, params)
+    clf.set_params(**params)
+
+
+def _check_names(clf, params: dict) -> None:
     valid = clf.get_params(deep=False)
     unknown = sorted(set(params) - set(valid))
     if unknown:
@@ -92,7 +105,6 @@ def _set(clf, params: dict) -> None:
             f"--set {unknown[0]!r} is not a parameter of {type(clf).__name__}; "
             f"valid ones: {', '.join(sorted(valid))}."
         )
-    clf.set_params(**params)
 
 
 def preprocessing_steps(preprocess: str, sfreq: float) -> list:

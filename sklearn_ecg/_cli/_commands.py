@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _figures, _model_io
-from ._build import build_pipeline, parse_assignments
+from ._build import build_pipeline, check_model_args, parse_assignments
 from ._compare import ModelSpec, StudyPlan, compare, fold_scores
 from ._data import load_data
 from ._errors import CLIError, require
@@ -25,6 +25,13 @@ from ._report import (
 
 
 def _load(args, default_split: str):
+    if hasattr(args, "model"):
+        # Fail on a bad --model/--set/--pretrained before reading any data.
+        check_model_args(
+            args.model,
+            parse_assignments(args.params),
+            getattr(args, "pretrained", None),
+        )
     split = default_split if args.split == "auto" else args.split
     data = load_data(
         args.data,
@@ -35,11 +42,12 @@ def _load(args, default_split: str):
         skip_missing=args.skip_missing,
         random_state=args.seed,
     )
-    print(
-        f"data: {data.description}: {data.X.shape[0]} records, {data.X.shape[1]} "
-        f"leads, {data.X.shape[2]} samples at {data.sfreq:g} Hz",
-        file=sys.stderr,
-    )
+    if not args.quiet:
+        print(
+            f"data: {data.description}: {data.X.shape[0]} records, {data.X.shape[1]} "
+            f"leads, {data.X.shape[2]} samples at {data.sfreq:g} Hz",
+            file=sys.stderr,
+        )
     return data
 
 
