@@ -169,9 +169,13 @@ def _evaluate_trained(args, out: Path) -> int:
     report = Report(f"sklearn-ecg evaluate: {args.model_file} on {data.description}")
     report.table(rows)
     fig = _figures.roc_with_band(
-        data.y, proba, out / "roc_curve.png", n_resamples=min(args.n_bootstrap, 500),
-        seed=args.seed, name=Path(args.model_file).name,
-    )  # fmt: skip
+        data.y,
+        proba,
+        out / "roc_curve.png",
+        n_resamples=min(args.n_bootstrap, 500),
+        seed=args.seed,
+        name=Path(args.model_file).name,
+    )
     report.figure(fig.name, "ROC curve on the evaluation data, 95% bootstrap band")
     report.write(out)
     write_json(out / "results.json", {"command": "evaluate", "point": point, "ci": cis})

@@ -217,8 +217,13 @@ def summarize(
         mean, low, high = t_interval(v, confidence, test_train_ratio=ratio)
         low, high = (float(np.clip(b, *bounds)) for b in (low, high))
         sd = float(v.std(ddof=1)) if v.size > 1 else float("nan")
-        out[name] = {"mean": mean, "sd": sd, "ci_low": low, "ci_high": high,
-                     "n": int(v.size)}  # fmt: skip
+        out[name] = {
+            "mean": mean,
+            "sd": sd,
+            "ci_low": low,
+            "ci_high": high,
+            "n": int(v.size),
+        }
     return out
 
 

@@ -43,12 +43,21 @@ def scores_by_arm(results: dict, path: Path, metric: str = "roc_auc") -> Path:
     for i, (arm, color) in enumerate(zip(arms, _colors(len(arms)))):
         values = np.asarray(results[arm]["scores"][metric], dtype=float)
         positions[arm] = (i + jitter[: values.size], values)
-        ax.scatter(*positions[arm], s=20, color=color, alpha=0.7, linewidths=0,
-                   zorder=3)  # fmt: skip
+        ax.scatter(
+            *positions[arm], s=20, color=color, alpha=0.7, linewidths=0, zorder=3
+        )
         s = results[arm]["summary"][metric]
         err = [[s["mean"] - s["ci_low"]], [s["ci_high"] - s["mean"]]]
-        ax.errorbar(i + 0.3, s["mean"], yerr=err, fmt="o", color="black",
-                    capsize=4, markersize=5, zorder=4)  # fmt: skip
+        ax.errorbar(
+            i + 0.3,
+            s["mean"],
+            yerr=err,
+            fmt="o",
+            color="black",
+            capsize=4,
+            markersize=5,
+            zorder=4,
+        )
     for arm in arms:
         base, _, cond = arm.rpartition(" / ")
         partner = f"{base} / scratch"
@@ -57,14 +66,16 @@ def scores_by_arm(results: dict, path: Path, metric: str = "roc_auc") -> Path:
             for a, b, c, d in zip(x0, x1, y0, y1):
                 ax.plot([a, b], [c, d], color="0.75", lw=0.6, zorder=1)
     ax.axhline(0.5, color="grey", lw=1, ls="--", label="chance (0.5)")
-    every = np.concatenate([v for _, v in positions.values()])
-    low = min(0.45, np.nanmin(every) - 0.05) if every.size else 0.45
-    ax.set_ylim(low, 1.0)
+    lows = [results[a]["summary"][metric]["ci_low"] for a in arms]
+    every = np.concatenate([v for _, v in positions.values()] + [lows])
+    low = min(0.45, np.nanmin(every) - 0.03) if np.isfinite(every).any() else 0.45
+    ax.set_ylim(max(low, 0.0), 1.01)
     ax.set_xticks(range(len(arms)), [a.replace(" / ", "\n") for a in arms])
     ax.set_xlim(-0.5, len(arms) - 0.3)
     ax.set_ylabel("AUROC on the test fold" if metric == "roc_auc" else metric)
-    ax.set_title("Test-fold AUROC per arm\n(dots: folds; black: mean with 95% CI)",
-                 fontsize=10)  # fmt: skip
+    ax.set_title(
+        "Test-fold AUROC per arm\n(dots: folds; black: mean with 95% CI)", fontsize=10
+    )
     ax.legend(loc="lower right", frameon=False, fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     return _save(fig, path)
@@ -91,7 +102,10 @@ def roc_curves(results: dict, path: Path) -> Path:
     ax.set_ylim(-0.01, 1.01)
     ax.set_aspect("equal")
     ax.grid(alpha=0.3)
-    ax.set_title("Out-of-fold ROC curves (first CV repetition)")
+    ax.set_title(
+        "ROC of out-of-fold predictions\n(pooled over the first CV repetition)",
+        fontsize=10,
+    )
     ax.legend(loc="lower right", fontsize=8)
     return _save(fig, path)
 
@@ -102,33 +116,49 @@ def roc_with_band(y, proba, path: Path, *, n_resamples=200, seed=0, name=None):
     from sklearn_ecg.plotting import plot_roc_curve
 
     fig, ax = plt.subplots(figsize=(5.2, 5))
-    plot_roc_curve(y, proba, n_resamples=n_resamples, random_state=seed,
-                   pos_label=np.unique(y)[-1], name=name, ax=ax)  # fmt: skip
+    plot_roc_curve(
+        y,
+        proba,
+        n_resamples=n_resamples,
+        random_state=seed,
+        pos_label=np.unique(y)[-1],
+        name=name,
+        ax=ax,
+    )
     ax.set_title("ROC curve with a 95% bootstrap band")
     return _save(fig, path)
 
 
 def pretraining_curves(pretrained: dict, path: Path) -> Path | None:
-    """Training and validation loss of each pretraining run."""
+    """Loss and validation AUROC per epoch of each pretraining run."""
     curves = {k: v["history"] for k, v in pretrained.items() if v.get("history")}
     if not curves:
         return None
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     fig, axes = plt.subplots(
-        1, len(curves), figsize=(4.2 * len(curves), 3.4), squeeze=False
+        2, len(curves), figsize=(4.4 * len(curves), 5.4), squeeze=False, sharex="col"
     )
-    for ax, (name, hist) in zip(axes[0], curves.items()):
+    for col, (name, hist) in enumerate(curves.items()):
+        top, bottom = axes[0, col], axes[1, col]
         for key, style in (("train_loss", "-"), ("valid_loss", "--")):
             if key in hist:
                 epochs = np.arange(1, len(hist[key]) + 1)
-                ax.plot(
+                top.plot(
                     epochs, hist[key], style, marker=".", label=key.replace("_", " ")
                 )
-        ax.set_title(f"pretraining: {name}")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("loss")
-        ax.grid(alpha=0.3)
-        ax.legend(frameon=False)
+        top.set_title(f"pretraining: {name}")
+        top.set_ylabel("loss")
+        top.legend(frameon=False)
+        if "valid_auroc" in hist:
+            epochs = np.arange(1, len(hist["valid_auroc"]) + 1)
+            bottom.plot(epochs, hist["valid_auroc"], marker=".", color="C2")
+        bottom.set_ylabel("validation macro AUROC")
+        bottom.set_xlabel("epoch")
+        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+        for ax in (top, bottom):
+            ax.grid(alpha=0.3)
     return _save(fig, path)
 
 
@@ -138,17 +168,16 @@ def example_ecg(X: np.ndarray, sfreq: float, lead_names, path: Path, title: str)
         from sklearn_ecg.plotting import plot_ecg
     except ImportError:
         return None
-    plt = _pyplot()
-    out = plot_ecg(X, sfreq=sfreq, lead_names=lead_names, title=title)
-    fig = getattr(out, "figure", None) or getattr(out, "figure_", None) or out
-    if not hasattr(fig, "savefig"):
-        fig = plt.gcf()
-    return _save(fig, path)
+    _pyplot()  # selects the Agg backend before plot_ecg imports pyplot
+    fig = plot_ecg(X, sfreq=sfreq, lead_names=lead_names, title=title)
+    # plot_ecg sizes its figure to the paper scale; tight_layout would undo it.
+    return _save(fig, path, tight=False)
 
 
-def _save(fig, path: Path) -> Path:
+def _save(fig, path: Path, *, tight: bool = True) -> Path:
     plt = _pyplot()
-    fig.tight_layout()
+    if tight:
+        fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path

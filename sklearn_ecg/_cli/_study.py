@@ -301,10 +301,12 @@ def _findings(results: dict) -> list[str]:
             continue
         model = arm.rpartition(" / ")[0]
         verdict = (
-            "better than" if diff["ci_low"] > 0
-            else "worse than" if diff["ci_high"] < 0
+            "better than"
+            if diff["ci_low"] > 0
+            else "worse than"
+            if diff["ci_high"] < 0
             else "not distinguishable from"
-        )  # fmt: skip
+        )
         lines.append(
             f"{model}: warm start changed the test-fold AUROC by "
             f"{diff['mean']:+.3f} (95% CI {diff['ci_low']:+.3f} to "
