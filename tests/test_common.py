@@ -27,6 +27,28 @@ FAST_PARAMS: dict[str, dict] = {
     ),
 }
 
+# The zoo's thin estimators: tiny architectures, trained like ECGResNetClassifier.
+_ZOO_TRAINING = dict(max_epochs=6, lr=1e-2, validation_fraction=None, random_state=0)
+FAST_PARAMS.update(
+    {
+        "ECGVGGClassifier": dict(depth=11, base_width=8, hidden_size=16),
+        "ECGAlexNetClassifier": dict(base_width=8, hidden_size=16),
+        "ECGCRNNClassifier": dict(base_width=8, hidden_size=8),
+        "ECGTransformerClassifier": dict(
+            embed_dim=8, num_heads=2, num_layers=1, patch_size=1
+        ),
+        "ECGResTransformerClassifier": dict(base_width=8, num_heads=2, num_layers=1),
+        "ECGAttResNetClassifier": dict(base_width=8, num_heads=2),
+        "ECGInceptionClassifier": dict(
+            n_filters=4, depth=3, bottleneck=4, kernel_size=4
+        ),
+        "ECGXResNetClassifier": dict(depth=18, base_width=8, hidden_size=16),
+        "ECGResNetWangClassifier": dict(width=8),
+    }
+)
+for _name in list(FAST_PARAMS)[-9:]:
+    FAST_PARAMS[_name].update(_ZOO_TRAINING)
+
 
 # Constructors for estimators that cannot be built from defaults alone
 # (meta-estimators). Each maps a class name to a zero-argument factory.

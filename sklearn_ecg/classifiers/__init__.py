@@ -1,7 +1,30 @@
 """scikit-learn estimators that train deep networks on ECG records (via skorch)."""
 
+from ._alexnet import ECGAlexNetClassifier
+from ._attresnet import ECGAttResNetClassifier
 from ._base import ECGClassifier
+from ._crnn import ECGCRNNClassifier
 from ._export import to_onnx, to_torchscript
+from ._inception import ECGInceptionClassifier
 from ._resnet import ECGResNetClassifier
+from ._restransformer import ECGResTransformerClassifier
+from ._transformer import ECGTransformerClassifier
+from ._vgg import ECGVGGClassifier
+from ._wang import ECGResNetWangClassifier
+from ._xresnet import ECGXResNetClassifier
 
-__all__ = ["ECGClassifier", "ECGResNetClassifier", "to_onnx", "to_torchscript"]
+__all__ = [
+    "ECGAlexNetClassifier",
+    "ECGAttResNetClassifier",
+    "ECGCRNNClassifier",
+    "ECGClassifier",
+    "ECGInceptionClassifier",
+    "ECGResNetClassifier",
+    "ECGResNetWangClassifier",
+    "ECGResTransformerClassifier",
+    "ECGTransformerClassifier",
+    "ECGVGGClassifier",
+    "ECGXResNetClassifier",
+    "to_onnx",
+    "to_torchscript",
+]

@@ -20,13 +20,15 @@ from ..training import (
     discriminative_param_groups,
     make_early_stopping,
     make_lr_scheduler,
+    make_train_transform,
     resolve_seed,
     seed_worker,
     seeded,
+    windowed_logits,
 )
 from ..training._warm_start import apply_warm_start, save_pretrained
 from ..utils import validate_ecg
-from . import _params
+from . import _params, _windowing
 from ._data import ECGDataset, collate_batch, train_valid_split
 from ._targets import (
     check_threshold,
@@ -208,6 +210,11 @@ class ECGClassifier(NeuralNetClassifier):
     def _make_train_transform(self, rng):
         """Return the per-record training transform, or None.
 
+        Random crops of ``crop_length`` samples (inside each record's unpadded
+        region) followed by the ``augment`` recipe; see
+        :func:`sklearn_ecg.training.make_train_transform`. Evaluation never uses
+        it.
+
         Parameters
         ----------
         rng : numpy.random.Generator
@@ -220,32 +227,43 @@ class ECGClassifier(NeuralNetClassifier):
             record; the dataset passes its own per-worker generator as ``rng``.
             Only applied to training batches.
         """
-        if self.augment is None and self.crop_length is None:
-            return None
-        raise ValueError(
-            f"augment={self.augment!r} / crop_length={self.crop_length!r}: "
-            "train-time cropping and augmentation are not available yet; leave "
-            "both at None."
+        _windowing.check(self, self.n_times_in_)
+        return make_train_transform(
+            self.augment, self.crop_length, self.sfreq or 0.0, rng
         )
 
     def _predict_logits(self, X):
         """Logits ``(n_records, n_outputs)`` for validated 3-D float32 ``X``.
 
-        The one place every prediction path gets its logits from: batched
-        forward passes in eval mode, without gradients.
+        The one place every prediction path (and validation scoring) gets its
+        logits from: batched forward passes in eval mode, without gradients or
+        augmentation. A crop-trained model scores each record by windows of
+        ``crop_length`` samples combined as ``inference`` says.
         """
-        if self.inference != "center":
-            raise ValueError(
-                f"inference={self.inference!r} is not available yet; use 'center'."
-            )
         self._set_training(False)
         step = max(int(self.batch_size), 1)
-        outputs = []
+
+        def forward(xb):
+            with torch.no_grad():
+                xb = torch.from_numpy(np.ascontiguousarray(xb))
+                return self.infer(xb).float().cpu().numpy()
+
+        if self.crop_length is None:
+            return np.concatenate(
+                [forward(X[i : i + step]) for i in range(0, len(X), step)]
+            )
+        return windowed_logits(
+            forward, X, self.crop_length, self.inference, self.inference_stride, step
+        )
+
+    def validation_step(self, batch, **fit_params):
+        """Score a validation batch exactly as :meth:`predict` would (no augment)."""
+        Xi, yi = unpack_data(batch)
+        X = Xi.detach().cpu().numpy() if torch.is_tensor(Xi) else np.asarray(Xi)
+        y_pred = torch.from_numpy(self._predict_logits(X)).to(self.device_)
         with torch.no_grad():
-            for start in range(0, len(X), step):
-                xb = torch.from_numpy(np.ascontiguousarray(X[start : start + step]))
-                outputs.append(self.infer(xb).float().cpu())
-        return torch.cat(outputs).numpy()
+            loss = self.get_loss(y_pred, yi, X=Xi, training=False)
+        return {"loss": loss, "y_pred": y_pred}
 
     def _apply_warm_start(self, module):
         """Load pretrained weights into a freshly built module (``warm_start_from``).
@@ -431,6 +449,7 @@ class ECGClassifier(NeuralNetClassifier):
         check_consistent_length(X, y)
         y_enc, self.task_, self.classes_, self.n_outputs_ = encode_targets(y)
         _params.check_metadata(self, X)
+        _windowing.check(self, X.shape[2])
         self.n_leads_in_, self.n_times_in_ = X.shape[1], X.shape[2]
         self._threshold_spec = check_threshold(
             self.threshold, self.task_, self.n_outputs_

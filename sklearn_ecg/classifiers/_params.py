@@ -84,14 +84,21 @@ TRAINING_PARAMETERS = """\
         on warm starts, and used to express augmentation in Hz.
     lead_names : list of str, default=None
         Names of the leads of ``X`` (metadata, checked on warm starts).
-    augment : None or str or dict, default=None
-        Train-time augmentation (never applied at prediction).
+    augment : None, str, Augmentation or list of Augmentation, default=None
+        Train-time augmentation of each training record, seeded by
+        ``random_state`` and never applied at prediction or validation scoring.
+        ``"paper"``: the seed study's one-of-7 recipe; ``"basic"``: noise, gain,
+        baseline wander and time shift; or objects from
+        :mod:`sklearn_ecg.training`. Frequencies are in Hz, so ``sfreq`` is
+        required.
     crop_length : int, default=None
-        Train on random crops of this many samples.
-    inference : {"center"}, default="center"
-        How records longer than the model's input are predicted.
+        Train on random crops of this many samples, drawn inside each record's
+        unpadded region; predictions then score whole records by windows.
+    inference : {"center", "sliding_mean", "sliding_max"}, default="center"
+        With ``crop_length``: score the centre window, or the mean or maximum
+        of the logits of sliding windows. Whole records without ``crop_length``.
     inference_stride : int, default=None
-        Stride of sliding-window inference.
+        Step between sliding windows in samples (``crop_length // 2`` if None).
     warm_start_from : str, path-like or PretrainedWeights, default=None
         Pretrained checkpoint (written by ``save_pretrained``) to initialise the
         module from at the start of every ``fit``; ``sklearn.clone`` keeps it, so

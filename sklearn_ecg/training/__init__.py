@@ -1,5 +1,23 @@
 """Training utilities: losses, callbacks, seeding and transfer learning."""
 
+from ._augment import (
+    AmplitudeScale,
+    Augmentation,
+    BaselineWander,
+    Compose,
+    GaussianNoise,
+    Identity,
+    LeadDropout,
+    OneOf,
+    PolarityFlip,
+    SineNoise,
+    SquarePulse,
+    TimeDropout,
+    TimeShift,
+    basic_augmentation,
+    paper_augmentation,
+    resolve_augment,
+)
 from ._callbacks import (
     ValidAUROC,
     macro_auroc,
@@ -12,6 +30,8 @@ from ._checkpoint import (
     load_checkpoint,
     state_dict_sha256,
 )
+from ._crop import RandomCrop, TrainTransform, make_train_transform
+from ._inference import INFERENCE_MODES, windowed_logits
 from ._losses import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
@@ -33,16 +53,33 @@ from ._transfer import (
 from ._warm_start import save_pretrained
 
 __all__ = [
+    "AmplitudeScale",
+    "Augmentation",
     "BCEWithLogitsLoss",
+    "BaselineWander",
     "Checkpoint",
     "CheckpointError",
+    "Compose",
     "CrossEntropyLoss",
+    "GaussianNoise",
     "GradualUnfreezing",
+    "INFERENCE_MODES",
+    "Identity",
+    "LeadDropout",
+    "OneOf",
+    "PolarityFlip",
     "PretrainedWeights",
+    "RandomCrop",
     "SigmoidFocalLoss",
+    "SineNoise",
     "SoftmaxFocalLoss",
+    "SquarePulse",
+    "TimeDropout",
+    "TimeShift",
+    "TrainTransform",
     "ValidAUROC",
     "WarmStartWarning",
+    "basic_augmentation",
     "check_warm_start_compatible",
     "discriminative_param_groups",
     "freeze_modules",
@@ -51,6 +88,9 @@ __all__ = [
     "macro_auroc",
     "make_early_stopping",
     "make_lr_scheduler",
+    "make_train_transform",
+    "paper_augmentation",
+    "resolve_augment",
     "resolve_freeze",
     "resolve_seed",
     "save_pretrained",
@@ -58,4 +98,5 @@ __all__ = [
     "seeded",
     "state_dict_sha256",
     "unfreeze_modules",
+    "windowed_logits",
 ]

@@ -1,0 +1,104 @@
+"""CRNN1d: a ResNet trunk followed by a recurrent network (LSTM, GRU or RNN)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ._blocks import check_model_args, init_paper_weights_
+from ._registry import register_model
+from ._resnet import ResNetTrunk1d
+
+_RNNS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+
+
+@register_model("crnn1d", aliases=("crnn",))
+class CRNN1d(nn.Module):
+    """Convolutional-recurrent network: ResNet trunk tokens read by an RNN.
+
+    The head reads the final hidden state of the last layer; for a
+    bidirectional RNN, the final forward and backward states are concatenated
+    (the reference read ``out[:, -1]``, which gives the backward direction one
+    step of context, and crashed for bidirectional GRU/RNN).
+
+    Parameters
+    ----------
+    n_leads : int
+        Number of input leads.
+    n_times : int
+        Number of input samples.
+    n_outputs : int
+        Number of logits.
+    rnn_type : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell.
+    hidden_size : int, default=256
+        Hidden units per direction.
+    num_layers : int, default=2
+        Stacked recurrent layers.
+    bidirectional : bool, default=False
+        Run the recurrence in both directions.
+    depth : {18, 34, 50, 101, 152}, default=18
+        Depth of the ResNet trunk.
+    base_width : int, default=64
+        Width of the trunk's first stage.
+    drop_prob : float, default=0.1
+        Dropout between recurrent layers (ignored when ``num_layers == 1``).
+
+    References
+    ----------
+    .. [1] J. Marques and A. Oliveira, "Are ECGs enough?", arXiv:2503.08960,
+       2025.
+    .. [2] S. Hochreiter and J. Schmidhuber, "Long short-term memory", Neural
+       Computation 9(8), 1997; K. Cho et al., "Learning phrase representations
+       using RNN encoder-decoder", EMNLP 2014.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_ecg.models import CRNN1d
+    >>> model = CRNN1d(12, 1000, 5, base_width=8, hidden_size=16, bidirectional=True)
+    >>> model(torch.zeros(2, 12, 1000)).shape
+    torch.Size([2, 5])
+    """
+
+    def __init__(
+        self,
+        n_leads: int,
+        n_times: int,
+        n_outputs: int,
+        rnn_type: str = "lstm",
+        hidden_size: int = 256,
+        num_layers: int = 2,
+        bidirectional: bool = False,
+        depth: int = 18,
+        base_width: int = 64,
+        drop_prob: float = 0.1,
+    ):
+        super().__init__()
+        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        if rnn_type not in _RNNS:
+            raise ValueError(f"rnn_type={rnn_type!r} must be one of {list(_RNNS)}.")
+        if num_layers < 1 or hidden_size < 1:
+            raise ValueError(
+                f"num_layers={num_layers} and hidden_size={hidden_size} must be >= 1."
+            )
+        self.trunk = ResNetTrunk1d(n_leads, depth=depth, base_width=base_width)
+        self.rnn = _RNNS[rnn_type](
+            self.trunk.n_features_out,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            dropout=drop_prob if num_layers > 1 else 0.0,
+            bidirectional=bidirectional,
+        )
+        self.n_directions = 2 if bidirectional else 1
+        self.final_layer = nn.Linear(hidden_size * self.n_directions, n_outputs)
+        init_paper_weights_(self)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+        _, state = self.rnn(self.trunk(x).transpose(1, 2))
+        h_n = state[0] if isinstance(state, tuple) else state
+        # h_n is (num_layers * directions, batch, hidden); keep the last layer's.
+        last = h_n[-self.n_directions :].transpose(0, 1).flatten(1)
+        return self.final_layer(last)

@@ -1,0 +1,79 @@
+"""ResTransformer1d: a ResNet trunk followed by a Transformer encoder."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ._blocks import SinusoidalPositionalEncoding, check_model_args, init_paper_weights_
+from ._registry import register_model
+from ._resnet import ResNetTrunk1d
+from ._transformer import make_encoder
+
+
+@register_model("restransformer1d", aliases=("restransformer",))
+class ResTransformer1d(nn.Module):
+    """ResNet trunk tokens, sinusoidal positions and a post-LN Transformer encoder.
+
+    The token width is the trunk's output width (the reference passed a fixed
+    "resnet18" flag whatever the trunk); tokens are averaged before the head.
+
+    Parameters
+    ----------
+    n_leads : int
+        Number of input leads.
+    n_times : int
+        Number of input samples.
+    n_outputs : int
+        Number of logits.
+    depth : {18, 34, 50, 101, 152}, default=18
+        Depth of the ResNet trunk.
+    base_width : int, default=64
+        Width of the trunk's first stage (tokens are ``8 * base_width`` wide for
+        depths 18/34).
+    num_heads : int, default=4
+        Attention heads; must divide the token width.
+    num_layers : int, default=2
+        Encoder layers.
+    drop_prob : float, default=0.1
+        Dropout in the encoder and after the positional encoding.
+
+    References
+    ----------
+    .. [1] J. Marques and A. Oliveira, "Are ECGs enough?", arXiv:2503.08960,
+       2025.
+    .. [2] A. Vaswani et al., "Attention is all you need", NeurIPS 2017.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_ecg.models import ResTransformer1d
+    >>> model = ResTransformer1d(12, 1000, 5, base_width=8, num_heads=2)
+    >>> model(torch.zeros(2, 12, 1000)).shape
+    torch.Size([2, 5])
+    """
+
+    def __init__(
+        self,
+        n_leads: int,
+        n_times: int,
+        n_outputs: int,
+        depth: int = 18,
+        base_width: int = 64,
+        num_heads: int = 4,
+        num_layers: int = 2,
+        drop_prob: float = 0.1,
+    ):
+        super().__init__()
+        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        self.trunk = ResNetTrunk1d(n_leads, depth=depth, base_width=base_width)
+        width = self.trunk.n_features_out
+        self.pos_encoding = SinusoidalPositionalEncoding(width, 5000, drop_prob)
+        self.encoder = make_encoder(width, num_heads, num_layers, 4 * width, drop_prob)
+        self.final_layer = nn.Linear(width, n_outputs)
+        init_paper_weights_(self)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+        tokens = self.pos_encoding(self.trunk(x).transpose(1, 2))
+        return self.final_layer(self.encoder(tokens).mean(1))

@@ -1,0 +1,141 @@
+"""Windowed inference: score whole records with a model trained on crops."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+
+import numpy as np
+
+from ._crop import valid_length
+
+INFERENCE_MODES = ("center", "sliding_mean", "sliding_max")
+
+
+def window_starts(
+    n_valid: int, crop_length: int, inference: str, stride: int
+) -> np.ndarray:
+    """Start indices of the evaluation windows of one record.
+
+    Parameters
+    ----------
+    n_valid : int
+        Unpadded length of the record (windows stay inside it when it is at
+        least ``crop_length`` long, otherwise start at 0).
+    crop_length : int
+        Window length in samples.
+    inference : {"center", "sliding_mean", "sliding_max"}
+        One centred window, or all windows ``stride`` apart; the last one is
+        aligned to the end of the valid region so no sample is left out.
+    stride : int
+        Step between sliding windows in samples.
+
+    Returns
+    -------
+    starts : ndarray of int
+        Sorted window starts.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.training._inference import window_starts
+    >>> window_starts(5000, 2048, "center", 1024).tolist()
+    [1476]
+    >>> window_starts(5000, 2048, "sliding_mean", 1024).tolist()
+    [0, 1024, 2048, 2952]
+    """
+    last = max(n_valid - crop_length, 0)
+    if inference == "center":
+        return np.array([last // 2])
+    starts = np.arange(0, last + 1, stride)
+    if starts[-1] != last:
+        starts = np.append(starts, last)
+    return starts
+
+
+def _check(X, crop_length, inference, stride) -> int:
+    if inference not in INFERENCE_MODES:
+        raise ValueError(
+            f"inference={inference!r} must be one of {list(INFERENCE_MODES)}."
+        )
+    if (
+        not isinstance(crop_length, numbers.Integral)
+        or isinstance(crop_length, bool)
+        or crop_length < 1
+    ):
+        raise ValueError(f"crop_length={crop_length!r} must be a positive int.")
+    if X.shape[-1] < crop_length:
+        raise ValueError(
+            f"Records have {X.shape[-1]} samples, fewer than crop_length="
+            f"{crop_length}; pad them (FixedLength) or lower crop_length."
+        )
+    stride = crop_length // 2 if stride is None else stride
+    if not isinstance(stride, numbers.Integral) or stride < 1:
+        raise ValueError(
+            f"inference_stride={stride!r} must be None or a positive int (samples)."
+        )
+    return max(int(stride), 1)
+
+
+def windowed_logits(
+    forward: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    crop_length: int,
+    inference: str = "center",
+    inference_stride: int | None = None,
+    batch_size: int = 128,
+) -> np.ndarray:
+    """Score whole records by windows of ``crop_length`` samples.
+
+    Windows are drawn inside each record's unpadded region (see
+    :func:`sklearn_ecg.training._crop.valid_length`) and their logits are
+    combined per record: the centre window alone, the mean of the window logits,
+    or their maximum (for sigmoid outputs the max of logits is the logit of the
+    max probability). Evaluation is deterministic: no randomness is involved.
+
+    Parameters
+    ----------
+    forward : callable
+        Maps a float32 array ``(batch, n_leads, crop_length)`` to logits
+        ``(batch, n_outputs)``.
+    X : ndarray of shape (n_records, n_leads, n_times)
+        Records, ``n_times >= crop_length``.
+    crop_length : int
+        Window length the model was trained on.
+    inference : {"center", "sliding_mean", "sliding_max"}, default="center"
+        How windows are chosen and combined.
+    inference_stride : int, default=None
+        Step between sliding windows; ``crop_length // 2`` when None.
+    batch_size : int, default=128
+        Windows per forward call.
+
+    Returns
+    -------
+    logits : ndarray of shape (n_records, n_outputs)
+        Combined logits.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.training import windowed_logits
+    >>> X = np.arange(10, dtype=np.float32).reshape(1, 1, 10)
+    >>> mean_fn = lambda w: w.mean(axis=(1, 2))[:, None]
+    >>> windowed_logits(mean_fn, X, 4, "sliding_max", 2).tolist()
+    [[7.5]]
+    """
+    stride = _check(X, crop_length, inference, inference_stride)
+    windows, owner = [], []
+    for i, record in enumerate(X):
+        for s in window_starts(valid_length(record), crop_length, inference, stride):
+            windows.append(record[:, s : s + crop_length])
+            owner.append(i)
+    owner = np.asarray(owner)
+    outs = [
+        np.asarray(forward(np.stack(windows[b : b + batch_size]).astype(np.float32)))
+        for b in range(0, len(windows), batch_size)
+    ]
+    logits = np.concatenate(outs).reshape(len(windows), -1)
+    combined = np.empty((len(X), logits.shape[1]), dtype=logits.dtype)
+    reduce = np.max if inference == "sliding_max" else np.mean
+    for i in range(len(X)):
+        combined[i] = reduce(logits[owner == i], axis=0)
+    return combined
