@@ -231,7 +231,15 @@ def cmd_tune(args) -> int:
     data = _load(args, default_split="train")
     pipe = _pipeline(args, data)
     pipe[-1].set_params(verbose=0)
-    space = search_space(args.model, clf="clf", device=_device_kind(args.device))
+    steps = dict(pipe.steps)
+    space = search_space(
+        args.model,
+        clf="clf",
+        filt="filter" if "filter" in steps else None,
+        norm="normalize" if "normalize" in steps else None,
+        device=_device_kind(args.device),
+        warm_start=args.pretrained is not None,
+    )
     search = OptunaSearchCV(
         pipe,
         space,
