@@ -22,7 +22,7 @@ def test_there_are_examples():
     for required in (
         "plot_quickstart.py",
         "plot_preprocessing.py",
-        "plot_optuna_tuning.py",
+        "plot_optuna_search.py",
         "plot_evaluation.py",
     ):
         assert required in names
