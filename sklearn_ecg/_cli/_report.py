@@ -20,13 +20,14 @@ METRIC_TITLES = {
 }
 
 
-def fmt_ci(summary: dict, digits: int = 3) -> str:
+def fmt_ci(summary: dict, digits: int = 3, *, signed: bool = False) -> str:
     """``0.812 [0.774, 0.850]``: a mean with its 95% interval."""
     if not summary or not math.isfinite(summary.get("mean", float("nan"))):
         return "n/a"
+    f = f"{{:+.{digits}f}}" if signed else f"{{:.{digits}f}}"
     return (
-        f"{summary['mean']:.{digits}f} "
-        f"[{summary['ci_low']:.{digits}f}, {summary['ci_high']:.{digits}f}]"
+        f"{f.format(summary['mean'])} "
+        f"[{f.format(summary['ci_low'])}, {f.format(summary['ci_high'])}]"
     )
 
 
@@ -40,7 +41,7 @@ def comparison_table(results: dict, metrics=tuple(METRIC_TITLES)) -> list[list[s
             [
                 arm,
                 *(fmt_ci(res["summary"].get(m)) for m in metrics),
-                fmt_ci(diff) if diff else "—",
+                fmt_ci(diff, signed=True) if diff else "—",
             ]
         )
     return rows

@@ -257,11 +257,12 @@ def _build_report(title, source, target, plan, results, pretrained, out, notes):
             if source is not None
             else ""
         )
-        + f"{plan.n_repeats}x{plan.n_splits} repeated stratified CV, identical folds "
-        "for every arm. Early stopping and the decision threshold use a validation "
-        "split inside each training fold; test folds select nothing. Intervals are "
-        "95% t-intervals over folds with the Nadeau-Bengio correction for "
-        "overlapping training sets."
+        + f"Stratified {plan.n_splits}-fold CV repeated {plan.n_repeats} times, "
+        "with identical folds for every arm. Early stopping (and a tuned decision "
+        "threshold, when one is asked for) uses a validation split inside each "
+        "training fold; the test folds select nothing. Intervals are 95% "
+        "t-intervals over folds with the Nadeau-Bengio correction for "
+        "overlapping training sets, clipped to the metric's range."
     )
     report.heading("Results")
     for line in _findings(results):
@@ -277,7 +278,10 @@ def _build_report(title, source, target, plan, results, pretrained, out, notes):
     )
     fig = _figures.pretraining_curves(pretrained, out / "pretraining_curves.png")
     if fig is not None:
-        report.figure(fig.name, "Pretraining loss curves (internal validation split)")
+        report.figure(
+            fig.name,
+            "Pretraining: loss and validation AUROC per epoch",
+        )
     pos = target.X[target.y == max(target.y)]
     if len(pos):
         fig = _figures.example_ecg(
