@@ -307,7 +307,7 @@ def test_parser_defaults():
 
 TINY = (
     "--set max_epochs=2 --set batch_size=16 --set lr=0.003 --quiet --threads 1 "
-    '--set module_params={"base_width":4}'
+    "--set base_width=4"
 ).split()
 
 
@@ -444,9 +444,7 @@ def test_study_from_config(tmp_path, capsys):
         "title": "tiny",
         "source": {"data": "synthetic:ptbxl:60"},
         "target": {"data": "synthetic:pe:40"},
-        "models": [
-            {"name": "resnet1d", "params": {"module_params": {"base_width": 4}}}
-        ],
+        "models": [{"name": "resnet1d", "params": {"base_width": 4}}],
         "training": {"max_epochs": 1, "batch_size": 16},
         "cv": {"n_splits": 2, "n_repeats": 1},
     }

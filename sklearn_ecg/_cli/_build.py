@@ -28,25 +28,34 @@ def parse_assignments(items: list[str] | None, *, option: str = "--set") -> dict
 def resolve_estimator_class(model: str):
     """Return ``(estimator class, extra constructor kwargs)`` for ``--model``.
 
-    ``model`` is either an estimator class name of :mod:`sklearn_ecg.classifiers`
-    (``ECGResNetClassifier``) or any name in the model registry (``resnet1d``),
-    which is wrapped by the generic ``ECGClassifier(module=name)``.
+    ``model`` is an estimator class name of :mod:`sklearn_ecg.classifiers`
+    (``ECGResNetClassifier``) or a name or alias of the model registry
+    (``resnet1d``, ``hsmnet``). A registry name maps to the architecture's own
+    estimator, so its hyper-parameters are plain parameters (``--set depth=34``);
+    a model registered by the user, with no estimator of its own, is wrapped by
+    the generic ``ECGClassifier(module=name)``.
     """
     from sklearn_ecg import classifiers
 
-    if model in getattr(classifiers, "__all__", ()):
+    public = getattr(classifiers, "__all__", ())
+    if model in public:
         return getattr(classifiers, model), {}
     list_models = require("sklearn_ecg.models", "list_models", feature="--model")
-    names = list_models(include_aliases=True)
-    if model.lower() not in names:
+    resolve_model = require("sklearn_ecg.models", "resolve_model", feature="--model")
+    if model.lower() not in list_models(include_aliases=True):
         raise CLIError(
             f"--model {model!r} is not a registered architecture; choose one of "
             f"{', '.join(list_models())} (or an estimator class name)."
         )
+    canonical = resolve_model(model).registry_name
+    for name in public:
+        cls = getattr(classifiers, name)
+        if getattr(cls, "_module_name", None) == canonical:
+            return cls, {}
     ECGClassifier = require(
         "sklearn_ecg.classifiers", "ECGClassifier", feature="--model"
     )
-    return ECGClassifier, {"module": model.lower()}
+    return ECGClassifier, {"module": canonical}
 
 
 def check_model_args(model: str, params: dict, pretrained: str | None) -> None:

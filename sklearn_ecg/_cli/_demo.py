@@ -54,9 +54,7 @@ def demo_plan(quick: bool, device: str, seed: int) -> tuple[StudyPlan, tuple]:
     """Return the demo's plan: one compact ResNet, scratch vs warm start."""
     n_src, n_tgt, n_splits, n_repeats, epochs = SIZES["quick" if quick else "full"]
     training = dict(max_epochs=epochs, batch_size=32, lr=3e-3, pos_weight="balanced")
-    model = ModelSpec(
-        "resnet1d", dict(module_params=dict(base_width=16)), label="ResNet18-w16"
-    )
+    model = ModelSpec("resnet1d", dict(base_width=16), label="ResNet18-w16")
     plan = StudyPlan(
         models=[model],
         n_splits=n_splits,
