@@ -490,3 +490,36 @@ def test_demo_quick_end_to_end(tmp_path, capsys):
         auc = arm["summary"]["roc_auc"]
         assert 0.0 <= auc["mean"] <= 1.0
         assert auc["ci_low"] <= auc["mean"] <= auc["ci_high"]
+
+
+@pytest.mark.slow
+def test_tune_writes_best_params_and_resumes(tmp_path):
+    storage = f"sqlite:///{tmp_path / 'tune.db'}"
+    argv = [
+        "tune",
+        "--data",
+        "synthetic:pe:40",
+        "--n-trials",
+        "1",
+        "--cv",
+        "2",
+        "--storage",
+        storage,
+        "--study-name",
+        "t",
+        "--out",
+        str(tmp_path / "o"),
+        *TINY,
+    ]
+    assert main(argv) == 0
+    best = json.loads((tmp_path / "o" / "best_params.json").read_text())
+    assert best["best_params"] and all(k.count("__") == 1 for k in best["best_params"])
+    # The filter's cut-off stays below Nyquist (50 Hz at the synthetic 100 Hz).
+    assert best["best_params"].get("filter__high_freq", 40.0) < 50.0
+    assert (tmp_path / "o" / "model.joblib").is_file()
+    # n_trials counts the study's trials: asking for 2 resumes it with one more.
+    argv[argv.index("--n-trials") + 1] = "2"
+    assert main(argv) == 0
+    import pandas as pd
+
+    assert len(pd.read_csv(tmp_path / "o" / "trials.csv")) == 2
