@@ -101,7 +101,8 @@ def write_api_page(app=None):
         names = sorted(getattr(module, "__all__", []))
         if not names:
             continue
-        lines += [f":mod:`sklearn_ecg.{sub}`: {title}", "-" * 80, ""]
+        heading = f":mod:`sklearn_ecg.{sub}`: {title}"
+        lines += [heading, "-" * len(heading), ""]
         lines += [f".. automodule:: sklearn_ecg.{sub}", "   :no-members:", ""]
         lines += [f".. currentmodule:: sklearn_ecg.{sub}", ""]
         lines += [".. autosummary::", "   :toctree: gen_modules/", ""]
@@ -116,6 +117,22 @@ def write_api_page(app=None):
 write_api_page()
 
 
+def skip_foreign_members(app, what, name, obj, skip, options):
+    """Document the package's own methods, not scikit-learn's generated ones.
+
+    ``set_fit_request`` and friends are added to every estimator by
+    scikit-learn's metadata routing; their docstrings cross-reference
+    scikit-learn's own site.
+    """
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    module = getattr(obj, "__module__", None) or ""
+    if what == "class" and module and not module.startswith("sklearn_ecg"):
+        return True
+    return None
+
+
 def setup(app):
-    """Register nothing extra; the API page is written at import time above."""
+    """Hide foreign members; the API page is written at import time above."""
+    app.connect("autodoc-skip-member", skip_foreign_members)
     return {"parallel_read_safe": True}
