@@ -25,7 +25,7 @@ from ._report import prepare_out_dir
 
 SFREQ = 100.0
 # (source records, target records, n_splits, n_repeats, max_epochs)
-SIZES = {"full": (600, 200, 5, 2, 12), "quick": (160, 80, 3, 1, 3)}
+SIZES = {"full": (600, 150, 5, 2, 12), "quick": (160, 80, 3, 1, 3)}
 SOURCE_CLASSES = ("normal", "mi", "sttc", "cd", "hyp")
 
 
@@ -82,7 +82,7 @@ def run_demo(args) -> int:
         n_tgt,
         ("normal", "pe"),
         weights=(0.75, 0.25),
-        effect_size=0.4,
+        effect_size=0.3,
         seed=args.seed + 1,
     )
     steps.update(1)
