@@ -36,10 +36,10 @@ from sklearn_ecg.preprocessing import LeadNormalizer
 from sklearn_ecg.training import save_pretrained
 
 SFREQ = 100.0
-common = dict(base_width=8, batch_size=32, sfreq=SFREQ, random_state=0)
+common = dict(base_width=8, batch_size=16, sfreq=SFREQ, random_state=0)
 
 X_src, y_src = make_ecg(
-    300,
+    200,
     sfreq=SFREQ,
     duration=5.0,
     classes=["normal", "mi", "sttc", "cd", "hyp"],
@@ -49,7 +49,7 @@ X_src, y_src = make_ecg(
 source = Pipeline(
     [
         ("norm", LeadNormalizer()),
-        ("clf", ECGResNetClassifier(**common, max_epochs=8, validation_fraction=0.2)),
+        ("clf", ECGResNetClassifier(**common, max_epochs=6, validation_fraction=0.2)),
     ]
 )
 source.fit(X_src, y_src)
@@ -71,9 +71,9 @@ print([step["class"].rsplit(".", 1)[-1] for step in checkpoint.preprocessing])
 # %%
 # A small, imbalanced PE-like target
 # ----------------------------------
-# 100 records with 15 % positives and a subtle effect.
+# 80 records with 15 % positives and a subtle effect.
 X_pe, y_pe = make_ecg(
-    100,
+    80,
     sfreq=SFREQ,
     duration=5.0,
     classes=["normal", "pe"],
@@ -96,7 +96,7 @@ pipe = Pipeline(
             "clf",
             ECGResNetClassifier(
                 **common,
-                max_epochs=8,
+                max_epochs=6,
                 validation_fraction=None,
                 lr=1e-2,
                 warm_start_from=weights,
@@ -129,6 +129,6 @@ fig, ax = plt.subplots(figsize=(5, 3))
 ax.boxplot([scratch, warm], tick_labels=["from scratch", "warm start\n(frozen)"])
 ax.set_ylabel("fold AUROC")
 ax.axhline(0.5, color="grey", lw=0.5, ls="--")
-ax.set_title("Synthetic PE-like target, 100 records")
+ax.set_title("Synthetic PE-like target, 80 records")
 fig.tight_layout()
 plt.show()

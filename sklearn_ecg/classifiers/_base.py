@@ -374,9 +374,11 @@ class ECGClassifier(NeuralNetClassifier):
             cbs.append(
                 ("early_stopping", make_early_stopping(self.patience, self.max_epochs))
             )
+        ratio = self.backbone_lr_ratio
         sched = make_lr_scheduler(
             self.lr_schedule,
-            lr=self.lr,
+            # One-cycle peaks per parameter group: keep the backbone's lower rate.
+            lr=self.lr if ratio is None else [self.lr * ratio, self.lr],
             max_epochs=self.max_epochs,
             steps_per_epoch=state.get("steps_per_epoch", 1),
             monitor="valid_loss" if has_valid else "train_loss",

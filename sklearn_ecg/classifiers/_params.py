@@ -170,7 +170,15 @@ BASE_DOC = f"""Deep-learning ECG classifier: a scikit-learn estimator on skorch.
         Per-epoch records. Keys: ``epoch``, ``train_loss``, ``valid_loss``,
         ``valid_auroc`` (macro AUROC on the internal validation split; NaN when
         no label has both classes there), ``valid_loss_best``,
-        ``valid_auroc_best``, ``dur``, and ``event_lr`` with a schedule.
+        ``valid_auroc_best``, ``dur``, and ``event_lr`` with a schedule;
+        ``frozen`` (bool) with ``unfreeze_after``.
+    warm_start_report_ : dict or None
+        With ``warm_start_from``: ``{"loaded", "reinitialized", "skipped"}``
+        lists of tensor names (module tensors taken from the checkpoint, module
+        tensors left at their fresh initialisation such as a new head, and
+        checkpoint tensors not used). None without a warm start.
+    frozen_prefixes_ : tuple of str
+        Module-name prefixes frozen by ``freeze`` (empty when nothing is).
 
     See Also
     --------

@@ -209,7 +209,12 @@ def check_transfer_params(est) -> None:
         Naming the parameter, the value and the fix.
     """
     if est.warm_start_from is not None:
-        as_pretrained_weights(est.warm_start_from)
+        handle = as_pretrained_weights(est.warm_start_from)
+        if handle.path is not None and not Path(handle.path).is_file():
+            raise FileNotFoundError(
+                f"warm_start_from={handle.path!r}: no checkpoint file there. Write "
+                "one with est.save_pretrained(path) or check the path."
+            )
     freeze = est.freeze
     if isinstance(freeze, str):
         if freeze not in ("none", "backbone"):

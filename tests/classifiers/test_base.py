@@ -317,8 +317,9 @@ def test_verbose(binary, capsys):
         ("sfreq", -5),
         ("lead_names", ["I", "II"]),
         ("augment", "standard"),
-        ("warm_start_from", "weights.pt"),
-        ("freeze", "backbone"),
+        ("freeze", "everything"),
+        ("unfreeze_after", -1),
+        ("backbone_lr_ratio", 5.0),
         ("inference", "sliding"),
     ],
 )

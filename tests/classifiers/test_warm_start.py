@@ -335,3 +335,21 @@ def test_tampered_checkpoint_is_refused_at_fit(pretrained, target, tmp_path):
     with pytest.raises(CheckpointError, match="changed since"):
         ECGResNetClassifier(**FAST, warm_start_from=pinned).fit(*target)
     assert load_checkpoint(path).sha256 == handle.sha256  # original untouched
+
+
+def test_one_cycle_schedule_keeps_the_backbone_ratio(pretrained, target):
+    _, _, handle = pretrained
+    est = ECGResNetClassifier(
+        **{**FAST, "max_epochs": 1, "lr": 1e-2},
+        warm_start_from=handle,
+        backbone_lr_ratio=0.1,
+        lr_schedule="onecycle",
+    ).fit(*target)
+    peaks = [g["max_lr"] for g in est.optimizer_.param_groups]
+    assert peaks == pytest.approx([1e-3, 1e-2])
+
+
+def test_missing_checkpoint_file_names_the_parameter(target, tmp_path):
+    est = ECGResNetClassifier(**FAST, warm_start_from=tmp_path / "missing.pt")
+    with pytest.raises(FileNotFoundError, match="warm_start_from=.*missing.pt"):
+        est.fit(*target)
