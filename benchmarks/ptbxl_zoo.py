@@ -100,7 +100,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--rows", nargs="*", help="substrings of row names to run")
+    parser.add_argument("--rows", nargs="*", help="prefixes of the row names to run")
     parser.add_argument("--full", action="store_true", help="paper-size models")
     args = parser.parse_args()
     torch.set_num_threads(1)  # the machine is shared
@@ -116,7 +116,7 @@ def main():
     if not args.full:
         paper_kw = {**paper_kw, **paper_reduced}
     for name, cls_name, kw in [*rows, (paper_name, paper_cls, paper_kw)]:
-        if args.rows and not any(r in name for r in args.rows):
+        if args.rows and not any(name.startswith(r) for r in args.rows):
             continue
         mean, sd, n_params, cpu, n_ep = run_row(
             cls_name, kw, data, args.seeds, args.epochs
