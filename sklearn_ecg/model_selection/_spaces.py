@@ -50,11 +50,16 @@ def _architecture(name: str, gpu: bool) -> dict[str, BaseDistribution]:
         "ECGVGGClassifier": {
             "depth": _Cat([11, 13, 16, 19] if gpu else [11, 13]),
             "batch_norm": _Cat([True, False]),
+            "base_width": _Cat([32, 64] if gpu else [16, 32]),
             "drop_prob": drop,
         },
-        "ECGAlexNetClassifier": {"drop_prob": drop},
+        "ECGAlexNetClassifier": {
+            "base_width": _Cat([32, 64] if gpu else [16, 32]),
+            "drop_prob": drop,
+        },
         "ECGCRNNClassifier": {
-            "rnn_type": _Cat(["lstm", "gru"]),
+            # The study's CRNN space (PAPER_SPEC §7), "rnn" added.
+            "rnn_type": _Cat(["lstm", "gru", "rnn"]),
             "hidden_size": _Cat([128, 256, 512] if gpu else [64, 128, 256]),
             "num_layers": _Cat([1, 2, 4] if gpu else [1, 2]),
             "bidirectional": _Cat([False, True]),
@@ -68,12 +73,20 @@ def _architecture(name: str, gpu: bool) -> dict[str, BaseDistribution]:
             "drop_prob": _Float(0.0, 0.3),
         },
         "ECGResTransformerClassifier": {
-            "embed_dim": _Cat([128, 256] if gpu else [64, 128]),
+            # Token width is a multiple of base_width (a power of two >= 16), so
+            # every head count below divides it.
+            "depth": _Cat([18, 34]),
+            "base_width": _Cat([32, 64] if gpu else [16, 32]),
             "num_heads": _Cat([2, 4, 8]),
             "num_layers": _Int(1, 4 if gpu else 2),
             "drop_prob": _Float(0.0, 0.3),
         },
-        "ECGAttResNetClassifier": {"drop_prob": drop},
+        "ECGAttResNetClassifier": {
+            "depth": _Cat([18, 34]),
+            "base_width": _Cat([32, 64] if gpu else [16, 32]),
+            "num_heads": _Cat([2, 4, 8]),
+            "drop_prob": drop,
+        },
         "ECGInceptionClassifier": {
             "depth": _Cat([3, 6, 9] if gpu else [3, 6]),
             "n_filters": _Cat([32, 64] if gpu else [16, 32]),
@@ -83,6 +96,7 @@ def _architecture(name: str, gpu: bool) -> dict[str, BaseDistribution]:
         "ECGXResNetClassifier": {
             "depth": _Cat([18, 34, 50, 101] if gpu else [18, 34]),
             "kernel_size": _Cat([3, 5, 7]),
+            "base_width": _Cat([32, 64] if gpu else [16, 32]),
             "drop_prob": drop,
         },
     }

@@ -41,9 +41,12 @@ def test_gpu_ranges_reach_at_least_as_far_as_cpu_ranges(name):
 
 def test_transformer_widths_divisible_by_every_head_count():
     for device in ("cpu", "cuda"):
-        for name in ("transformer", "restransformer"):
+        space = search_space("transformer", device=device)
+        for width in space["clf__embed_dim"].choices:
+            assert all(width % h == 0 for h in space["clf__num_heads"].choices)
+        for name in ("restransformer", "attresnet"):
             space = search_space(name, device=device)
-            for width in space["clf__embed_dim"].choices:
+            for width in space["clf__base_width"].choices:
                 assert all(width % h == 0 for h in space["clf__num_heads"].choices)
 
 
