@@ -178,6 +178,6 @@ def _save(fig, path: Path, *, tight: bool = True) -> Path:
     plt = _pyplot()
     if tight:
         fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.1)
     plt.close(fig)
     return path
