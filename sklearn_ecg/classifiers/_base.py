@@ -389,7 +389,8 @@ class ECGClassifier(NeuralNetClassifier):
             cbs.append(
                 ("gradual_unfreezing", GradualUnfreezing(None, self.unfreeze_after))
             )
-        return cbs + [("print_log", PrintLog())]
+        # PrintLog tabulates every epoch even when silent, so add it only if needed.
+        return cbs + ([("print_log", PrintLog())] if self.verbose else [])
 
     # -------------------------------------------------------------- training --
     def save_pretrained(self, path, *, pipeline=None):

@@ -5,6 +5,11 @@ same probabilities as the estimator's ``predict_proba``: sigmoid for
 multi-label (and single-logit binary) outputs, softmax for multiclass, and
 ``[1 - p, p]`` columns for a binary estimator. Preprocessing transformers of a
 Pipeline are **not** part of the export; apply them before inference.
+
+The export is float32 on CPU. An estimator fitted with ``precision="bf16"`` or
+``"fp16"`` predicts under autocast, so its ``predict_proba`` differs from the
+exported model by that rounding; exact agreement (1e-5) holds for
+``precision="32"``.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ probabilities of a held-out *validation* split (never the test split), then
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.metrics import precision_recall_curve, roc_curve
 
@@ -92,7 +94,7 @@ def tune_thresholds(
     thresholds : ndarray of shape (n_classes,) or float
         A record is positive for class ``c`` when ``proba >= thresholds[c]``.
         A float for 1-D ``y_val``. A class with a single value in ``y_val``
-        keeps 0.5.
+        keeps 0.5, with a warning.
 
     See Also
     --------
@@ -125,6 +127,12 @@ def tune_thresholds(
     thresholds = np.full(y.shape[1], 0.5)
     for c in range(y.shape[1]):
         if np.unique(y[:, c]).size < 2:
+            warnings.warn(
+                f"class {c} has a single value in y_val, so no threshold can be "
+                "tuned; keeping 0.5. Use a larger or stratified validation split.",
+                UserWarning,
+                stacklevel=2,
+            )
             continue
         if method == "f1":
             thresholds[c] = _best_f1(y[:, c], p[:, c])

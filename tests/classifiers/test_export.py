@@ -147,3 +147,21 @@ def test_unfitted_estimator_cannot_be_exported(tmp_path):
 
     with pytest.raises(NotFittedError):
         ECGResNetClassifier().to_torchscript(tmp_path / "m.pt")
+
+
+@pytest.mark.gpu
+def test_export_of_a_cuda_estimator_runs_on_cpu(tmp_path):
+    from sklearn_ecg.classifiers import ECGResNetClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(16, 3, 96)).astype(np.float32)
+    y = np.repeat([0, 1], 8)
+    clf = ECGResNetClassifier(
+        base_width=4, max_epochs=1, batch_size=8, validation_fraction=None,
+        random_state=0, device="cuda",
+    ).fit(X, y)  # fmt: skip
+    path = clf.to_torchscript(tmp_path / "clf.pt")
+    assert next(clf.module_.parameters()).device.type == "cuda"  # left in place
+    out = torch.jit.load(str(path))(torch.from_numpy(X)).detach().numpy()
+    # CPU float32 against cuDNN (TF32 convolutions allowed): looser tolerance.
+    np.testing.assert_allclose(out, clf.predict_proba(X), atol=1e-3)

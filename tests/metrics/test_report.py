@@ -55,3 +55,29 @@ def test_report_accepts_cv_and_dict_scoring(data):
     assert rep.summary.loc["auc", "n_folds"] == 3
     with pytest.raises(ValueError, match="correction"):
         repeated_cv_report(LogisticRegression(), X, y, correction="bonferroni")
+
+
+def test_report_with_a_fitted_ecg_classifier():
+    # The scorers must work with the package's estimator (predict_proba of shape
+    # (n, 2), predict at its own threshold).
+    from sklearn_ecg.classifiers import ECGResNetClassifier
+
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 16)
+    X = rng.normal(size=(32, 2, 64)).astype(np.float32)
+    X[y == 1, 0, 20:30] += 3.0
+    clf = ECGResNetClassifier(
+        base_width=4, max_epochs=3, batch_size=8, lr=1e-2, validation_fraction=None,
+        random_state=0, verbose=0,
+    )  # fmt: skip
+    rep = repeated_cv_report(
+        clf, X, y, cv=StratifiedKFold(2, shuffle=True, random_state=0)
+    )
+    assert set(rep.summary.index) >= {"roc_auc_macro", "gmean", "sensitivity"}
+    folds = rep.folds
+    assert (folds["roc_auc_macro"] > 0.7).all()  # a 3-sigma bump is learnable
+    # G-mean at the estimator's threshold agrees with its sens and spec.
+    np.testing.assert_allclose(
+        folds["gmean"], np.sqrt(folds["sensitivity"] * folds["specificity"])
+    )
+    assert rep.summary.loc["roc_auc_macro", "n_folds"] == 2

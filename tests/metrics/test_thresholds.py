@@ -30,7 +30,8 @@ def test_multilabel_per_class_and_apply():
 def test_single_valued_class_keeps_default():
     y = np.array([[0, 1], [0, 0], [0, 1]])
     p = np.array([[0.9, 0.8], [0.1, 0.1], [0.2, 0.7]])
-    assert tune_thresholds(y, p)[0] == 0.5
+    with pytest.warns(UserWarning, match="class 0 has a single value"):
+        assert tune_thresholds(y, p)[0] == 0.5
 
 
 def test_binary_predict_proba_and_errors():

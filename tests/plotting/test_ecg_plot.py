@@ -79,3 +79,18 @@ def test_real_ptbxl_record_in_mv(shared_data_dir, tmp_path):
     assert np.ptp(y) == pytest.approx(10 * np.ptp(lead_ii))
     fig.savefig(tmp_path / "hr06000.png", dpi=80)
     assert (tmp_path / "hr06000.png").stat().st_size > 30_000
+
+
+def test_import_does_not_load_matplotlib_or_onnx():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sklearn_ecg.plotting, sklearn_ecg.metrics, "
+        "sklearn_ecg.classifiers; "
+        "print('matplotlib' in sys.modules, 'onnx' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "False"]
