@@ -44,6 +44,13 @@ MODELS = {
     "resnet18_w16": resnet(base_width=16),
     "resnet18_w32_onecycle": resnet(base_width=32, lr=3e-3, lr_schedule="onecycle"),
     "resnet18_w16_onecycle": resnet(base_width=16, lr=3e-3, lr_schedule="onecycle"),
+    # One-cycle needs its whole schedule: no early stop, best epoch restored.
+    "resnet18_w16_onecycle_full": resnet(
+        base_width=16, lr=3e-3, lr_schedule="onecycle", patience=None
+    ),
+    "resnet18_w32_onecycle_full": resnet(
+        base_width=32, lr=3e-3, lr_schedule="onecycle", patience=None, max_epochs=25
+    ),
 }
 
 

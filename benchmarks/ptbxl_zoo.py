@@ -38,7 +38,8 @@ ROWS = [
     ("xresnet1d18", "ECGXResNetClassifier", {"depth": 18, "base_width": 16}, {}),
     ("inception1d", "ECGInceptionClassifier", {"n_filters": 8, "kernel_size": 20},
      {}),
-    ("resnet1d18", "ECGResNetClassifier", {"depth": 18, "base_width": 16}, {}),
+    ("resnet1d18", "ECGResNetClassifier", {"depth": 18, "base_width": 16},
+     {"depth": 18, "base_width": 64}),
     ("attresnet1d18 (HSMNet)", "ECGAttResNetClassifier",
      {"base_width": 16, "num_heads": 4}, {}),
     ("crnn1d18 bi-LSTM", "ECGCRNNClassifier",
@@ -65,8 +66,8 @@ COMMON = {
 PAPER_ROW = (
     "paper recipe: resnet1d18, lr 1e-4, focal(0.7, 2), paper aug",
     "ECGResNetClassifier",
-    {"depth": 18, "lr": 1e-4, "criterion": "focal", "focal_alpha": 0.7,
-     "focal_gamma": 2.0, "augment": "paper"},
+    {"depth": 18, "base_width": 64, "lr": 1e-4, "criterion": "focal",
+     "focal_alpha": 0.7, "focal_gamma": 2.0, "augment": "paper"},
     {"base_width": 16},
 )  # fmt: skip
 

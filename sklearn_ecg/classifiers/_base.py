@@ -7,7 +7,7 @@ import inspect
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_consistent_length
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressBar
 from skorch.dataset import unpack_data
@@ -30,6 +30,7 @@ from ..training._warm_start import apply_warm_start, save_pretrained
 from ..utils import validate_ecg
 from . import _params, _windowing
 from ._data import ECGDataset, collate_batch, train_valid_split
+from ._predict import PredictionMixin
 from ._targets import (
     check_threshold,
     encode_like,
@@ -40,7 +41,7 @@ from ._targets import (
 )
 
 
-class ECGClassifier(NeuralNetClassifier):
+class ECGClassifier(PredictionMixin, NeuralNetClassifier):
     __doc__ = _params.BASE_DOC
 
     #: Registry name of the architecture of a thin subclass (None: use ``module``).
@@ -606,147 +607,3 @@ class ECGClassifier(NeuralNetClassifier):
 
     def check_data(self, X, y=None):
         """Do nothing: the data were validated in :meth:`fit`."""
-
-    # ------------------------------------------------------------ prediction --
-    def _validate_predict_X(self, X, fitting=False):
-        if not fitting:
-            check_is_fitted(self)
-        X = validate_ecg(self, X, reset=False, dtype=np.float32)
-        if X.shape[1] != self.n_leads_in_ or X.shape[2] != self.n_times_in_:
-            raise ValueError(
-                f"X has shape {X.shape[1:]} (n_leads, n_times) but "
-                f"{type(self).__name__} was fitted on "
-                f"{(self.n_leads_in_, self.n_times_in_)}. Preprocess prediction "
-                "data exactly like the training data."
-            )
-        return X
-
-    def _positive_proba(self, logits):
-        if self.task_ == "multiclass":
-            return torch.softmax(torch.from_numpy(logits), dim=1).numpy()
-        return torch.sigmoid(torch.from_numpy(logits)).numpy()
-
-    def decision_function(self, X):
-        """Raw logits: ``(n,)`` for binary tasks, ``(n, n_outputs)`` otherwise.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records shaped like the training data.
-
-        Returns
-        -------
-        scores : ndarray
-            Logits; larger means more likely positive / more likely class.
-        """
-        logits = self._predict_logits(self._validate_predict_X(X))
-        return logits[:, 0] if self.task_ == "binary" else logits
-
-    def predict_proba(self, X):
-        """Class probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records shaped like the training data.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_records, n_classes) or (n_records, n_labels)
-            Binary: ``[1 - p, p]``; multiclass: softmax; multi-label: one
-            sigmoid probability per label (rows need not sum to 1).
-        """
-        proba = self._positive_proba(self._predict_logits(self._validate_predict_X(X)))
-        if self.task_ == "binary":
-            return np.hstack([1 - proba, proba])
-        return proba
-
-    def predict(self, X):
-        """Predicted labels using ``threshold_`` (binary, multi-label) or argmax.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records shaped like the training data.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_records,) or (n_records, n_labels)
-            Class labels, or a 0/1 indicator matrix for multi-label tasks.
-        """
-        proba = self.predict_proba(X)
-        if self.task_ == "multiclass":
-            return self.classes_[np.argmax(proba, axis=1)]
-        if self.task_ == "binary":
-            return self.classes_[(proba[:, 1] >= self.threshold_).astype(int)]
-        return (proba >= self.threshold_).astype(int)
-
-    # ----------------------------------------------------------- persistence --
-    def __setstate__(self, state):
-        # skorch maps saved tensors onto state["device"]; use the resolved
-        # training device (falls back to CPU when CUDA is absent).
-        raw = state.get("device")
-        state["device"] = str(state.get("device_", "cpu"))
-        super().__setstate__(state)
-        if "device_" in state:
-            self.device_ = torch.device(self.__dict__["device"])
-        self.__dict__["device"] = raw
-
-    def load_params(self, *args, **kwargs):
-        """Load module/optimizer/history files written by ``save_params``.
-
-        Same arguments as :meth:`skorch.net.NeuralNet.load_params`; the
-        estimator must be fitted (or initialised) with the same architecture.
-        """
-        raw = self.device
-        self.__dict__["device"] = str(self.__dict__.get("device_", "cpu"))
-        try:
-            super().load_params(*args, **kwargs)
-            self.device_ = torch.device(self.__dict__["device"])
-        finally:
-            self.__dict__["device"] = raw
-
-    # ---------------------------------------------------------------- export --
-    def to_torchscript(self, path):
-        """Save the network with its probability head as TorchScript.
-
-        See :func:`sklearn_ecg.classifiers.to_torchscript`; the file's outputs
-        match :meth:`predict_proba` on the same (preprocessed) input.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Output file, conventionally ``*.pt``.
-
-        Returns
-        -------
-        path : pathlib.Path
-            The written file.
-        """
-        from ._export import to_torchscript
-
-        check_is_fitted(self)
-        return to_torchscript(self, path)
-
-    def to_onnx(self, path, **kwargs):
-        """Save the network with its probability head as ONNX (``onnx`` extra).
-
-        See :func:`sklearn_ecg.classifiers.to_onnx`; the input is named
-        ``"ecg"`` and the output ``"proba"``, matching :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Output file, conventionally ``*.onnx``.
-        **kwargs : dict
-            Passed to :func:`~sklearn_ecg.classifiers.to_onnx` (``opset_version``).
-
-        Returns
-        -------
-        path : pathlib.Path
-            The written file.
-        """
-        from ._export import to_onnx
-
-        check_is_fitted(self)
-        return to_onnx(self, path, **kwargs)

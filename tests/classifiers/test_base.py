@@ -103,6 +103,7 @@ def test_multilabel():
     assert roc_auc_score(Y, proba, average="macro") > 0.8
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("task", ["binary", "multiclass", "multilabel"])
 def test_roc_auc_scorers(task):
     X, y = make_data(task=task, n=90)
@@ -165,6 +166,7 @@ def test_params_never_written_back(binary):
     assert not any(k.startswith("module__") for k in vars(clf))
 
 
+@pytest.mark.slow
 def test_clone_and_grid_search(binary):
     X, y = binary
     clf = ECGResNetClassifier(**{**TINY, "max_epochs": 1})
@@ -228,6 +230,7 @@ def test_tiny_training_set_trains():
     assert clf.history_[-1, "batches", -1, "train_batch_size"] == 6
 
 
+@pytest.mark.slow
 def test_early_stopping_restores_best(binary):
     X, y = binary
     clf = ECGResNetClassifier(**{**TINY, "max_epochs": 12, "patience": 2, "lr": 0.3})
@@ -277,6 +280,7 @@ def test_balanced_pos_weight_follows_fit_y(binary):
     assert clf.pos_weight_[0] == pytest.approx(32 / 8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("schedule", ["onecycle", "cosine", "plateau"])
 def test_lr_schedules(binary, schedule):
     X, y = binary
