@@ -108,7 +108,8 @@ def launch(n_workers, storage, study_name, n_trials):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    # sphinx-gallery runs examples with an empty __doc__, so spell the title out.
+    parser = argparse.ArgumentParser(description="Many workers, one Optuna study")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker", action="store_true")
     parser.add_argument("--storage", default=None)

@@ -54,6 +54,7 @@ for _name in list(FAST_PARAMS)[-9:]:
 for _name in ["ECGAlexNetClassifier", "ECGAttResNetClassifier", "ECGXResNetClassifier"]:
     FAST_PARAMS[_name]["max_epochs"] = 12
 
+
 # Constructors for estimators that cannot be built from defaults alone
 # (meta-estimators). Each maps a class name to a zero-argument factory.
 def _optuna_search():

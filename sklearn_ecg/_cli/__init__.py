@@ -1,0 +1,1 @@
+"""Private implementation of the ``sklearn-ecg`` command (:mod:`sklearn_ecg.cli`)."""

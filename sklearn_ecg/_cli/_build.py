@@ -1,0 +1,136 @@
+"""Turn ``--model``, ``--pretrained`` and ``--set`` into a scikit-learn Pipeline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ._errors import CLIError, require
+
+
+def parse_assignments(items: list[str] | None, *, option: str = "--set") -> dict:
+    """Parse ``KEY=VALUE`` strings; values are read as JSON when they parse."""
+    params = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise CLIError(
+                f"{option} {item!r} is not KEY=VALUE, e.g. {option} lr=1e-3."
+            )
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw  # a bare string such as focal or backbone
+        params[key.strip()] = value
+    return params
+
+
+def resolve_estimator_class(model: str):
+    """Return ``(estimator class, extra constructor kwargs)`` for ``--model``.
+
+    ``model`` is an estimator class name of :mod:`sklearn_ecg.classifiers`
+    (``ECGResNetClassifier``) or a name or alias of the model registry
+    (``resnet1d``, ``hsmnet``). A registry name maps to the architecture's own
+    estimator, so its hyper-parameters are plain parameters (``--set depth=34``);
+    a model registered by the user, with no estimator of its own, is wrapped by
+    the generic ``ECGClassifier(module=name)``.
+    """
+    from sklearn_ecg import classifiers
+
+    public = getattr(classifiers, "__all__", ())
+    if model in public:
+        return getattr(classifiers, model), {}
+    list_models = require("sklearn_ecg.models", "list_models", feature="--model")
+    resolve_model = require("sklearn_ecg.models", "resolve_model", feature="--model")
+    if model.lower() not in list_models(include_aliases=True):
+        raise CLIError(
+            f"--model {model!r} is not a registered architecture; choose one of "
+            f"{', '.join(list_models())} (or an estimator class name)."
+        )
+    canonical = resolve_model(model).registry_name
+    for name in public:
+        cls = getattr(classifiers, name)
+        if getattr(cls, "_module_name", None) == canonical:
+            return cls, {}
+    ECGClassifier = require(
+        "sklearn_ecg.classifiers", "ECGClassifier", feature="--model"
+    )
+    return ECGClassifier, {"module": canonical}
+
+
+def check_model_args(model: str, params: dict, pretrained: str | None) -> None:
+    """Check ``--model``, ``--set`` names and ``--pretrained`` without any data."""
+    cls, kwargs = resolve_estimator_class(model)
+    _check_names(cls(**kwargs), params)
+    if pretrained is not None and not Path(pretrained).is_file():
+        raise CLIError(f"--pretrained {pretrained!r}: no such checkpoint file.")
+
+
+def build_pipeline(
+    model: str,
+    *,
+    sfreq: float,
+    lead_names=None,
+    pretrained: str | None = None,
+    device: str = "auto",
+    random_state: int | None = 0,
+    params: dict | None = None,
+    preprocess: str = "default",
+    verbose: int = 0,
+):
+    """Build ``Pipeline([filter, normaliser, classifier])`` for the command.
+
+    Parameters are checked by scikit-learn's ``set_params``, so an unknown
+    ``--set`` key gives an error naming it.
+    """
+    from sklearn.pipeline import Pipeline
+
+    cls, kwargs = resolve_estimator_class(model)
+    if pretrained is not None and not Path(pretrained).is_file():
+        raise CLIError(f"--pretrained {pretrained!r}: no such checkpoint file.")
+    clf = cls(**kwargs)
+    base = dict(
+        device=device,
+        random_state=random_state,
+        sfreq=float(sfreq),
+        lead_names=None if lead_names is None else tuple(lead_names),
+        warm_start_from=pretrained,
+        verbose=verbose,
+    )
+    _set(clf, {**base, **(params or {})})
+    return Pipeline([*preprocessing_steps(preprocess, sfreq), ("clf", clf)])
+
+
+def _set(clf, params: dict) -> None:
+    _check_names(clf, params)
+    clf.set_params(**params)
+
+
+def _check_names(clf, params: dict) -> None:
+    valid = clf.get_params(deep=False)
+    unknown = sorted(set(params) - set(valid))
+    if unknown:
+        raise CLIError(
+            f"--set {unknown[0]!r} is not a parameter of {type(clf).__name__}; "
+            f"valid ones: {', '.join(sorted(valid))}."
+        )
+
+
+def preprocessing_steps(preprocess: str, sfreq: float) -> list:
+    """Return the default ECG chain: zero-phase band-pass, then per-lead z-score."""
+    if preprocess == "none":
+        return []
+    if preprocess != "default":
+        raise CLIError(f"--preprocess {preprocess!r} is not one of default, none.")
+    BandpassFilter = require(
+        "sklearn_ecg.preprocessing", "BandpassFilter", feature="preprocessing"
+    )
+    LeadNormalizer = require(
+        "sklearn_ecg.preprocessing", "LeadNormalizer", feature="preprocessing"
+    )
+    # 45 Hz keeps the QRS and drops 50/60 Hz mains; stay below Nyquist at 100 Hz.
+    high = min(45.0, 0.45 * float(sfreq))
+    return [
+        ("filter", BandpassFilter(low_freq=0.5, high_freq=high, sfreq=float(sfreq))),
+        ("normalize", LeadNormalizer(method="zscore")),
+    ]
