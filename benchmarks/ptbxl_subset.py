@@ -1,144 +1,306 @@
-"""PTB-XL super-diagnostic benchmark on the shared 1,819-record subset.
+"""PTB-XL super-diagnostic benchmark on the shared subset: every architecture.
 
-Protocol: 5-label multi-label task (CD, HYP, MI, NORM, STTC); ``strat_fold`` 1-8
-train, fold 9 validation (early stopping / best-epoch restore via ``X_val``),
-fold 10 test; macro AUROC on fold 10, mean and sd over seeds, with wall and CPU
-time per seed. A MiniRocket baseline (aeon) runs side by side.
+Protocol (the same for every row): the 5-label multi-label task (CD, HYP, MI, NORM,
+STTC) on the shared 1,819-record PTB-XL subset (100 Hz, 10 s; band-passed and
+z-scored upstream). ``strat_fold`` 1-8 train (1,442 records), fold 9 validation
+(183, passed as ``fit(X_val=, y_val=)``: best-epoch restore), fold 10 test (194).
 
-Add an architecture by adding an entry to ``MODELS`` (name -> factory taking the
-seed); select rows with ``--models``. Examples::
+Each fit records the validation (fold 9) and test (fold 10) macro AUROC, the
+parameter count, CPU seconds of ``fit`` and the epochs, and saves its validation
+and test scores, so ``--report`` can also score ensembles (per class, the mean rank
+of a row's seeds' scores, and of the best rows' ensembles). **Configurations are ranked
+on fold 9 only**; fold 10 is reported, never used to choose anything.
 
-    nice -n 10 python benchmarks/ptbxl_subset.py --models resnet18 minirocket
-    nice -n 10 python benchmarks/ptbxl_subset.py --models resnet18_w32 --seeds 0
-    # aeon in another environment (its numpy/pandas pins clash with ours):
-    python benchmarks/ptbxl_subset.py --aeon-python /tmp/aeon_venv/bin/python
+The zoo recipe (``RECIPE``): random 2.5 s crops (``crop_length=250``), whole
+records scored by sliding windows (``inference="sliding_mean"``, stride 125, as in
+Strodthoff et al. 2021), augmentation by the light ``"basic"`` recipe (noise, gain,
+baseline wander, time shift) followed by the paper's one-of-7 recipe, AdamW with a
+one-cycle schedule peaking at 3e-3, batch 64, 30 epochs with the best fold-9 epoch
+restored.
+The ``paper_recipe`` row is the seed paper's own: ResNet18 (width 64), lr 1e-4
+without schedule, sigmoid focal loss alpha 0.7 / gamma 2, its one-of-7
+augmentation, 4.1 s crops scored at the centre (its 2,048 samples at 500 Hz).
+``default`` is whatever ``ECGResNetClassifier()`` is today. MiniRocket and
+MultiRocket (aeon) run side by side; aeon's pins clash with ours, so give it its own
+environment with ``--aeon-python``.
+
+Examples::
+
+    # every row, 3 seeds, two fits at a time (1 torch thread each)
+    python benchmarks/ptbxl_subset.py --seeds 0 1 2 --jobs 2 --out-dir ptbxl_runs \\
+        --aeon-python /tmp/aeon_venv/bin/python
+    # some rows only, then the table (with ensembles) from everything saved so far
+    python benchmarks/ptbxl_subset.py --models xresnet1d18 inception1d --seeds 0
+    python benchmarks/ptbxl_subset.py --report --out-dir ptbxl_runs
 """
 
+from __future__ import annotations
+
 import argparse
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
+from joblib import Parallel, delayed
 from sklearn.metrics import roc_auc_score
 
-from sklearn_ecg.classifiers import ECGResNetClassifier
+from sklearn_ecg import classifiers
 from sklearn_ecg.datasets import load_ptbxl
+from sklearn_ecg.training import basic_augmentation, paper_augmentation
 from sklearn_ecg.utils import get_shared_data_dir
 
-
-def resnet(**kw):
-    return lambda seed: ECGResNetClassifier(sfreq=100.0, random_state=seed, **kw)
-
-
-#: Rows of the benchmark: name -> factory(seed) returning an unfitted estimator.
-MODELS = {
-    # The package default (whatever ECGResNetClassifier() is today).
-    "resnet18": resnet(),
-    # Candidates tried while choosing the defaults.
-    "resnet18_w64": resnet(base_width=64),
-    "resnet18_w32": resnet(base_width=32),
-    "resnet18_w16": resnet(base_width=16),
-    "resnet18_w32_onecycle": resnet(base_width=32, lr=3e-3, lr_schedule="onecycle"),
-    "resnet18_w16_onecycle": resnet(base_width=16, lr=3e-3, lr_schedule="onecycle"),
-    # One-cycle needs its whole schedule: no early stop, best epoch restored.
-    "resnet18_w16_onecycle_full": resnet(
-        base_width=16, lr=3e-3, lr_schedule="onecycle", patience=None
-    ),
-    "resnet18_w32_onecycle_full": resnet(
-        base_width=32, lr=3e-3, lr_schedule="onecycle", patience=None, max_epochs=25
-    ),
+CROP = 250  # 2.5 s at 100 Hz, the PTB-XL benchmark's crop
+RECIPE = {
+    "crop_length": CROP,
+    "inference": "sliding_mean",
+    "inference_stride": CROP // 2,
+    "augment": [basic_augmentation(), paper_augmentation()],
+    "lr": 3e-3,
+    "lr_schedule": "onecycle",
+    "max_epochs": 30,
+    "patience": None,  # one-cycle needs its whole schedule; best epoch restored
+    "batch_size": 64,
 }
+
+#: name -> (estimator class, architecture arguments, overrides of RECIPE)
+MODELS = {
+    "xresnet1d18": ("ECGXResNetClassifier", {"depth": 18, "base_width": 32}, {}),
+    "resnet1d_wang": ("ECGResNetWangClassifier", {"width": 64}, {}),
+    "inception1d": (
+        "ECGInceptionClassifier",
+        {"n_filters": 16, "bottleneck": 16, "kernel_size": 20},
+        {},
+    ),
+    "resnet1d18": ("ECGResNetClassifier", {"depth": 18, "base_width": 32}, {}),
+    "attresnet1d18": (
+        "ECGAttResNetClassifier", {"base_width": 32, "num_heads": 4}, {},
+    ),
+    "crnn1d18_bilstm": (
+        "ECGCRNNClassifier",
+        {"base_width": 32, "hidden_size": 64, "bidirectional": True},
+        {},
+    ),
+    "restransformer1d18": ("ECGResTransformerClassifier", {"base_width": 32}, {}),
+    "transformer1d": (
+        "ECGTransformerClassifier", {"embed_dim": 128, "patch_size": 5}, {},
+    ),
+    "vgg1d11_bn": (
+        "ECGVGGClassifier", {"depth": 11, "base_width": 32, "hidden_size": 512}, {},
+    ),
+    "alexnet1d": ("ECGAlexNetClassifier", {"base_width": 32, "hidden_size": 512}, {}),
+    "paper_recipe": (
+        "ECGResNetClassifier",
+        {"depth": 18, "base_width": 64},
+        {
+            "lr": 1e-4, "criterion": "focal", "focal_alpha": 0.7, "focal_gamma": 2.0,
+            "augment": "paper", "crop_length": 410, "inference": "center",
+            "max_epochs": 30, "patience": None, "batch_size": 64,
+        },
+    ),
+    "default": ("ECGResNetClassifier", {}, {}),
+}  # fmt: skip
+#: Rows whose overrides replace RECIPE entirely (the paper's recipe, the defaults).
+OWN_RECIPE = {"paper_recipe", "default"}
+ROCKETS = ("minirocket", "multirocket")
+
+
+def make_estimator(name: str, seed: int, max_epochs: int | None = None):
+    """Return the unfitted estimator of row ``name`` for ``seed``."""
+    cls_name, arch, overrides = MODELS[name]
+    recipe = {} if name in OWN_RECIPE else RECIPE
+    params = {**recipe, **overrides, **arch, "sfreq": 100.0, "random_state": seed}
+    if max_epochs is not None:
+        params["max_epochs"] = max_epochs
+    return getattr(classifiers, cls_name)(**params)
 
 
 def load_split():
+    """Return X, Y and the train / valid / test masks of the official folds."""
     ds = load_ptbxl(
         get_shared_data_dir() / "ptbxl_subset",
         task="superdiagnostic",
         on_missing="skip",
     )
     folds = np.asarray(ds.strat_fold)
-    parts = {
-        "train": folds <= 8,
-        "valid": folds == 9,
-        "test": folds == 10,
-    }
+    parts = {"train": folds <= 8, "valid": folds == 9, "test": folds == 10}
     return ds.data, ds.target, parts, list(ds.target_names)
 
 
-def run_estimator(name, seed, X, Y, parts):
-    est = MODELS[name](seed)
-    t0, c0 = time.perf_counter(), time.process_time()
-    est.fit(
-        X[parts["train"]],
-        Y[parts["train"]],
-        X_val=X[parts["valid"]],
-        y_val=Y[parts["valid"]],
-    )
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    proba = est.predict_proba(X[parts["test"]])
-    auc = roc_auc_score(Y[parts["test"]], proba, average="macro")
-    return auc, wall, cpu, f"epochs={len(est.history_)} best={est.n_epochs_}"
+def fit_one(name, seed, X, Y, parts, threads, aeon_python, max_epochs=None):
+    """Fit one row for one seed; return its record and its probabilities."""
+    torch.set_num_threads(threads)
+    tr, va, te = parts["train"], parts["valid"], parts["test"]
+    if name in ROCKETS:
+        proba_va, proba_te, wall, cpu = run_rocket(name, seed, X, Y, parts, aeon_python)
+        info = {"params": None, "epochs": None, "best_epoch": None}
+    else:
+        est = make_estimator(name, seed, max_epochs)
+        t0, c0 = time.perf_counter(), time.process_time()
+        est.fit(X[tr], Y[tr], X_val=X[va], y_val=Y[va])
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        proba_va, proba_te = est.predict_proba(X[va]), est.predict_proba(X[te])
+        info = {
+            "params": int(sum(p.numel() for p in est.module_.parameters())),
+            "epochs": len(est.history_),
+            "best_epoch": int(est.n_epochs_),
+        }
+    record = {
+        "model": name,
+        "seed": seed,
+        "valid_auroc": roc_auc_score(Y[va], proba_va, average="macro"),
+        "test_auroc": roc_auc_score(Y[te], proba_te, average="macro"),
+        "cpu_s": cpu,
+        "wall_s": wall,
+        **info,
+    }
+    return record, proba_va, proba_te
 
 
-def run_minirocket(seed, X, Y, parts, aeon_python):
-    args = (X[parts["train"]], Y[parts["train"]], X[parts["test"]], seed)
+def run_rocket(name, seed, X, Y, parts, aeon_python):
+    """MiniRocket / MultiRocket + ridge, in-process or in aeon's own venv."""
+    tr, va, te = parts["train"], parts["valid"], parts["test"]
+    X_eval = np.concatenate([X[va], X[te]])
     if aeon_python is None:
-        from _minirocket import minirocket_scores
+        from _minirocket import rocket_scores
 
         t0, c0 = time.perf_counter(), time.process_time()
-        scores = minirocket_scores(*args)
+        scores = rocket_scores(X[tr], Y[tr], X_eval, seed, name)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     else:
         with tempfile.TemporaryDirectory() as tmp:
             src, dst = os.path.join(tmp, "in.npz"), os.path.join(tmp, "out.npz")
-            np.savez(src, X_train=args[0], Y_train=args[1], X_test=args[2], seed=seed)
+            np.savez(
+                src, X_train=X[tr], Y_train=Y[tr], X_test=X_eval, seed=seed, kind=name
+            )
             script = os.path.join(os.path.dirname(__file__), "_minirocket.py")
             subprocess.run([aeon_python, script, src, dst], check=True)
             out = np.load(dst)
             scores, wall, cpu = out["scores"], float(out["wall"]), float(out["cpu"])
-    auc = roc_auc_score(Y[parts["test"]], scores, average="macro")
-    return auc, wall, cpu, "aeon MiniRocket + RidgeClassifierCV"
+    n_va = int(va.sum())
+    return scores[:n_va], scores[n_va:], wall, cpu
+
+
+def save(out_dir: Path, record, proba_va, proba_te):
+    """Append the record to ``results.jsonl`` and store the probabilities."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    np.savez(
+        out_dir / f"{record['model']}_seed{record['seed']}.npz",
+        valid=proba_va,
+        test=proba_te,
+    )
+    with open(out_dir / "results.jsonl", "a") as fh:
+        fh.write(json.dumps(record) + "\n")
+
+
+def _mean_sd(values):
+    values = np.asarray(values, dtype=float)
+    sd = values.std(ddof=1) if len(values) > 1 else float("nan")
+    return values.mean(), sd
+
+
+def _rank01(scores):
+    """Per-column ranks in [0, 1], so differently scaled scores can be averaged."""
+    order = scores.argsort(axis=0).argsort(axis=0)
+    return order / max(len(scores) - 1, 1)
+
+
+def report(out_dir: Path, Y, parts, top_k: int = 3):
+    """Print the markdown table of every row saved under ``out_dir``."""
+    records = {}
+    with open(out_dir / "results.jsonl") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            records[(rec["model"], rec["seed"])] = rec  # a rerun replaces a record
+    y_va, y_te = Y[parts["valid"]], Y[parts["test"]]
+    rows = []
+    for name in dict.fromkeys(m for m, _ in records):
+        recs = [r for (m, _), r in sorted(records.items()) if m == name]
+        probas = [np.load(out_dir / f"{name}_seed{r['seed']}.npz") for r in recs]
+        va_mean, _ = _mean_sd([r["valid_auroc"] for r in recs])
+        te_mean, te_sd = _mean_sd([r["test_auroc"] for r in recs])
+        ens_va = np.mean([_rank01(p["valid"]) for p in probas], axis=0)
+        ens_te = np.mean([_rank01(p["test"]) for p in probas], axis=0)
+        rows.append({
+            "model": name, "seeds": len(recs), "valid": va_mean, "test": te_mean,
+            "test_sd": te_sd, "params": recs[0]["params"],
+            "cpu": np.mean([r["cpu_s"] for r in recs]),
+            "best_epoch": [r["best_epoch"] for r in recs],
+            "ens_valid": roc_auc_score(y_va, ens_va, average="macro"),
+            "ens_test": roc_auc_score(y_te, ens_te, average="macro"),
+            "ens_probas": (ens_va, ens_te),
+        })  # fmt: skip
+    rows.sort(key=lambda r: -r["valid"])
+    print(
+        "| model | seeds | valid AUROC (fold 9) | test AUROC (fold 10), mean ± sd "
+        "| seed-ensemble valid / test | params | CPU s / fit | best epochs |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        params = "-" if r["params"] is None else f"{r['params']:,}"
+        epochs = ", ".join("-" if e is None else str(e) for e in r["best_epoch"])
+        print(
+            f"| {r['model']} | {r['seeds']} | {r['valid']:.3f} | {r['test']:.3f} ± "
+            f"{r['test_sd']:.3f} | {r['ens_valid']:.3f} / {r['ens_test']:.3f} "
+            f"| {params} | {r['cpu']:.0f} | {epochs} |"
+        )
+    deep = [r for r in rows if r["model"] not in ROCKETS and r["seeds"] > 1]
+    if len(deep) >= 2:
+        top = sorted(deep, key=lambda r: -r["ens_valid"])[:top_k]
+        ens_va = np.mean([r["ens_probas"][0] for r in top], axis=0)
+        ens_te = np.mean([r["ens_probas"][1] for r in top], axis=0)
+        print(
+            f"\nEnsemble of the {len(top)} best seed-ensembles on fold 9 "
+            f"({', '.join(r['model'] for r in top)}): valid "
+            f"{roc_auc_score(y_va, ens_va, average='macro'):.3f}, test "
+            f"{roc_auc_score(y_te, ens_te, average='macro'):.3f}"
+        )
+    best = max(rows, key=lambda r: r["ens_valid"])
+    print(
+        f"Best configuration on fold 9: {best['model']} seed-ensemble (valid "
+        f"{best['ens_valid']:.3f}); its test AUROC {best['ens_test']:.3f}. Best single "
+        f"row on fold 9: {rows[0]['model']} (test {rows[0]['test']:.3f} ± "
+        f"{rows[0]['test_sd']:.3f})."
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=["resnet18", "minirocket"])
+    parser.add_argument("--models", nargs="+", default=[*MODELS, *ROCKETS])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--jobs", type=int, default=1, help="fits run at once")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads / fit")
     parser.add_argument("--aeon-python", default=None)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    X, Y, parts, names = load_split()
-    print(
-        f"labels {names}; records "
-        + ", ".join(f"{k} {v.sum()}" for k, v in parts.items())
+    parser.add_argument(
+        "--max-epochs", type=int, default=None, help="override (smoke tests only)"
     )
-    for name in args.models:
-        rows = []
-        for seed in args.seeds:
-            if name == "minirocket":
-                res = run_minirocket(seed, X, Y, parts, args.aeon_python)
-            else:
-                res = run_estimator(name, seed, X, Y, parts)
-            rows.append(res)
-            print(
-                f"  {name} seed={seed}: AUROC {res[0]:.4f}  wall {res[1]:.0f}s  "
-                f"cpu {res[2]:.0f}s  {res[3]}",
-                flush=True,
+    parser.add_argument("--out-dir", type=Path, default=Path("ptbxl_runs"))
+    parser.add_argument("--report", action="store_true", help="only print the table")
+    args = parser.parse_args()
+    unknown = set(args.models) - set(MODELS) - set(ROCKETS)
+    if unknown:
+        parser.error(f"unknown {sorted(unknown)}; choose from {[*MODELS, *ROCKETS]}")
+    X, Y, parts, names = load_split()
+    if not args.report:
+        sizes = ", ".join(f"{k} {v.sum()}" for k, v in parts.items())
+        print(f"labels {names}; {sizes}")
+        # seed-major, so an interrupted run still has whole seeds of every row
+        jobs = [(m, s) for s in args.seeds for m in args.models]
+        results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
+            delayed(fit_one)(
+                m, s, X, Y, parts, args.threads, args.aeon_python, args.max_epochs
             )
-        aucs = np.array([r[0] for r in rows])
-        sd = aucs.std(ddof=1) if len(aucs) > 1 else 0.0
-        wall = np.mean([r[1] for r in rows])
-        cpu = np.mean([r[2] for r in rows])
-        print(
-            f"| {name} | {aucs.mean():.4f} ± {sd:.4f} | {wall:.0f} | {cpu:.0f} "
-            f"| {len(rows)} |",
-            flush=True,
+            for m, s in jobs
         )
+        for record, proba_va, proba_te in results:
+            save(args.out_dir, record, proba_va, proba_te)
+            print(json.dumps(record), flush=True)
+    report(args.out_dir, Y, parts)
 
 
 if __name__ == "__main__":
