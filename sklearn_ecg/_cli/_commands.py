@@ -239,8 +239,8 @@ def cmd_tune(args) -> int:
         norm="normalize" if "normalize" in steps else None,
         device=_device_kind(args.device),
         warm_start=args.pretrained is not None,
+        sfreq=data.sfreq,
     )
-    _fit_filter_space_to_nyquist(space, data.sfreq)
     search = OptunaSearchCV(
         pipe,
         space,
@@ -265,20 +265,6 @@ def cmd_tune(args) -> int:
     print(f"best CV score {search.best_score_:.3f} with {best}")
     print(f"wrote best_params.json, trials.csv, {', '.join(p.name for p in paths)}")
     return 0
-
-
-def _fit_filter_space_to_nyquist(space: dict, sfreq: float) -> None:
-    # The ready space offers high cut-offs for 500 Hz records (up to 150 Hz);
-    # keep only those below this data's Nyquist frequency.
-    from optuna.distributions import CategoricalDistribution
-
-    dist = space.get("filter__high_freq")
-    if isinstance(dist, CategoricalDistribution):
-        keep = [c for c in dist.choices if c < 0.5 * sfreq]
-        if keep:
-            space["filter__high_freq"] = CategoricalDistribution(keep)
-        else:
-            del space["filter__high_freq"]
 
 
 def _device_kind(device: str) -> str:

@@ -10,6 +10,8 @@ transformer widths divisible by every head count.
 
 from __future__ import annotations
 
+import math
+
 from optuna.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -152,6 +154,7 @@ def search_space(
     warm_start: bool = False,
     augment=None,
     crop_lengths=None,
+    sfreq: float = 500.0,
 ) -> dict[str, BaseDistribution]:
     """Return a ready Optuna search space for an architecture estimator.
 
@@ -179,8 +182,14 @@ def search_space(
         searched on/off (``[None, augment]``).
     crop_lengths : "auto", list of int or None, default=None
         Train-time crop lengths (samples) to search as ``crop_length``.
-        ``"auto"`` is 1024 or 2048 on CPU and also 5000 (10 s at 500 Hz) on GPU;
-        2048 is the study's window. Each must not exceed the records' length.
+        ``"auto"`` is 2.048 s or 4.096 s on CPU and also 10 s on GPU, in samples
+        at ``sfreq`` (1024, 2048 and 5000 at 500 Hz; 4.096 s is the study's
+        2,048-sample window). Each must not exceed the records' length.
+    sfreq : float, default=500.0
+        Sampling rate of the records in Hz (500 Hz is the rate of PTB-XL's
+        high-resolution records, CPSC2018 and typical hospital PE data). The
+        band-pass ``high_freq`` choices are kept below its Nyquist frequency
+        (none is offered when no choice fits) and ``"auto"`` crops scale with it.
 
     Returns
     -------
@@ -198,9 +207,17 @@ def search_space(
     ['filt__high_freq', 'filt__low_freq', 'norm__method']
     >>> search_space("crnn", clf=None, crop_lengths="auto")["crop_length"].choices
     (1024, 2048)
+    >>> search_space("resnet", filt="filt", sfreq=100.0)["filt__high_freq"].choices
+    (40.0, 45.0)
     """
     if device not in ("cpu", "cuda"):
         raise ValueError(f"device={device!r} must be 'cpu' or 'cuda'.")
+    if (
+        isinstance(sfreq, bool)
+        or not isinstance(sfreq, int | float)
+        or not (math.isfinite(sfreq) and sfreq > 0)
+    ):
+        raise ValueError(f"sfreq={sfreq!r} must be a positive number of Hz.")
     gpu = device == "cuda"
     canonical = _resolve(name)
     prefix = f"{clf}__" if clf else ""
@@ -208,14 +225,17 @@ def search_space(
     if augment is not None:
         params["augment"] = _Cat([None, augment])
     if crop_lengths is not None:
-        if crop_lengths == "auto":
-            crop_lengths = [1024, 2048, 5000] if gpu else [1024, 2048]
+        if isinstance(crop_lengths, str) and crop_lengths == "auto":
+            seconds = [2.048, 4.096, 10.0] if gpu else [2.048, 4.096]
+            crop_lengths = [round(s * sfreq) for s in seconds]
         params["crop_length"] = _Cat(list(crop_lengths))
     space = {f"{prefix}{k}": v for k, v in params.items()}
     if filt:
         # The study's corrected band-pass is 1-45 Hz (PAPER_SPEC §9).
         space[f"{filt}__low_freq"] = _Float(0.05, 1.0, log=True)
-        space[f"{filt}__high_freq"] = _Cat([40.0, 45.0, 100.0, 150.0])
+        highs = [f for f in (40.0, 45.0, 100.0, 150.0) if f < 0.5 * sfreq]
+        if highs:
+            space[f"{filt}__high_freq"] = _Cat(highs)
     if norm:
         space[f"{norm}__method"] = _Cat(["zscore", "minmax", "robust", "l2"])
     return space

@@ -140,7 +140,7 @@ def as_pretrained_weights(value, name: str = "warm_start_from") -> PretrainedWei
 
     Examples
     --------
-    >>> from sklearn_ecg.training._checkpoint import as_pretrained_weights
+    >>> from sklearn_ecg.training._pretrained import as_pretrained_weights
     >>> as_pretrained_weights("model.pt")
     PretrainedWeights(path='model.pt')
     """

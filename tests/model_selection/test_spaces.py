@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from optuna.distributions import BaseDistribution, CategoricalDistribution
 
@@ -77,6 +78,28 @@ def test_augmentation_and_crops_are_opt_in():
     assert space["crop_length"].choices == (512,)
     gpu = search_space("resnet", clf=None, crop_lengths="auto", device="cuda")
     assert max(gpu["crop_length"].choices) == 5000
+
+
+@pytest.mark.parametrize("sfreq", [100.0, 250.0, 500.0, 1000.0])
+def test_filter_cutoffs_and_auto_crops_follow_sfreq(sfreq):
+    """Every offered high cut-off is a valid BandpassFilter at that rate."""
+    from sklearn_ecg.preprocessing import BandpassFilter
+
+    space = search_space("resnet", filt="filt", crop_lengths="auto", sfreq=sfreq)
+    highs = space["filt__high_freq"].choices
+    assert highs and max(highs) < sfreq / 2
+    X = np.zeros((1, 1, int(4 * sfreq)), dtype=np.float32)
+    for high in highs:
+        BandpassFilter(high_freq=high, sfreq=sfreq).fit_transform(X)
+    crops = space["clf__crop_length"].choices
+    assert crops == (round(2.048 * sfreq), round(4.096 * sfreq))
+
+
+def test_filter_cutoffs_are_left_out_when_none_fits_and_bad_sfreq_raises():
+    assert "filt__high_freq" not in search_space("resnet", filt="filt", sfreq=60.0)
+    for bad in (0, -100.0, float("nan"), "500", True):
+        with pytest.raises(ValueError, match="sfreq"):
+            search_space("resnet", sfreq=bad)
 
 
 def _pipeline_for(cls):
