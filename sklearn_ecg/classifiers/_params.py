@@ -74,11 +74,14 @@ TRAINING_PARAMETERS = """\
         0 is silent; 1 shows skorch's progress bar and per-epoch table.
     num_workers : int, default=0
         DataLoader worker processes for training.
-    threshold : float, array-like or {"f1", "youden"}, default=0.5
+    threshold : float, array-like or {"f1", "youden", "gmean"}, default=0.5
         Decision threshold on the positive probability (binary) or on each
         label's probability (multi-label; a float or one value per label).
-        ``"f1"``/``"youden"`` are tuned per output on the internal validation
-        split only. Ignored (must stay 0.5) for multiclass tasks.
+        ``"f1"``, ``"youden"`` (max TPR - FPR) and ``"gmean"`` (max
+        sqrt(sensitivity * specificity), the study's metric) are tuned per
+        output on the validation data only (the internal split, or ``X_val``),
+        by :func:`sklearn_ecg.metrics.tune_thresholds`. Ignored (must stay 0.5)
+        for multiclass tasks.
     sfreq : float, default=None
         Sampling rate of ``X`` in Hz. Metadata: stored with the model, checked
         on warm starts, and used to express augmentation in Hz.

@@ -6,13 +6,14 @@ import numbers
 import warnings
 
 import numpy as np
-from sklearn.metrics import precision_recall_curve, roc_curve
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
-NAMED_THRESHOLDS = ("f1", "youden")
+from ..metrics._thresholds import tune_thresholds as _tune_thresholds
+
+NAMED_THRESHOLDS = ("f1", "youden", "gmean")
 
 
 def encode_targets(y):
@@ -165,7 +166,7 @@ def check_threshold(threshold, task: str, n_outputs: int):
 
 
 def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, method: str) -> np.ndarray:
-    """Per-column decision thresholds maximising F1 or Youden's J.
+    """Per-column decision thresholds by :func:`sklearn_ecg.metrics.tune_thresholds`.
 
     Parameters
     ----------
@@ -173,7 +174,7 @@ def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, method: str) -> np.nd
         0/1 validation targets.
     proba : ndarray of shape (n_records, n_outputs)
         Positive-class probabilities on the same records.
-    method : {"f1", "youden"}
+    method : {"f1", "youden", "gmean"}
         Criterion to maximise.
 
     Returns
@@ -181,23 +182,4 @@ def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, method: str) -> np.nd
     thresholds : ndarray of shape (n_outputs,)
         0.5 for columns whose validation labels are all equal (with a warning).
     """
-    out = np.full(y_true.shape[1], 0.5)
-    for j in range(y_true.shape[1]):
-        yj, pj = y_true[:, j], proba[:, j]
-        if not 0 < yj.sum() < len(yj):
-            warnings.warn(
-                f"threshold={method!r}: output {j} has a single class in the "
-                "validation split; keeping 0.5.",
-                UserWarning,
-                stacklevel=3,
-            )
-            continue
-        if method == "f1":
-            prec, rec, thr = precision_recall_curve(yj, pj)
-            f1 = 2 * prec[:-1] * rec[:-1] / np.maximum(prec[:-1] + rec[:-1], 1e-12)
-            out[j] = thr[int(np.argmax(f1))]
-        else:
-            fpr, tpr, thr = roc_curve(yj, pj, drop_intermediate=False)
-            # roc_curve's first threshold is +inf (predict nothing positive).
-            out[j] = min(thr[int(np.argmax(tpr - fpr))], 1.0)
-    return out
+    return np.asarray(_tune_thresholds(y_true, proba, method), dtype=float)

@@ -240,12 +240,20 @@ def test_early_stopping_restores_best(binary):
     assert len(losses) <= 12
 
 
-@pytest.mark.parametrize("method", ["f1", "youden"])
+@pytest.mark.parametrize("method", ["f1", "youden", "gmean"])
 def test_named_threshold_tuned_on_validation(binary, method):
+    from sklearn_ecg.metrics import tune_thresholds
+
     X, y = binary
     clf = ECGResNetClassifier(**{**TINY, "threshold": method}).fit(X, y)
     assert isinstance(clf.threshold_, float) and 0 < clf.threshold_ <= 1
     assert clf.threshold == method
+    # With an explicit validation set it is exactly the metric's best threshold
+    # on that set's probabilities (and the training records play no part).
+    n = len(X) // 2
+    clf.fit(X[:n], y[:n], X_val=X[n:], y_val=y[n:])
+    expected = tune_thresholds(y[n:], clf.predict_proba(X[n:])[:, 1], method)
+    assert clf.threshold_ == pytest.approx(expected)
     with pytest.raises(ValueError, match="validation_fraction"):
         ECGResNetClassifier(
             **{**TINY, "threshold": method, "validation_fraction": 0}
