@@ -54,6 +54,7 @@ from sklearn.metrics import roc_auc_score
 
 from sklearn_ecg import classifiers
 from sklearn_ecg.datasets import load_ptbxl
+from sklearn_ecg.metrics import bootstrap_ci
 from sklearn_ecg.training import basic_augmentation, paper_augmentation
 from sklearn_ecg.utils import get_shared_data_dir
 
@@ -274,27 +275,45 @@ def report(out_dir: Path, Y, parts, top_k: int = 3):
         if r["model"] not in ROCKETS and r["valid"] is not None and r["seeds"] > 1
     ]  # fmt: skip
     top = sorted(deep, key=lambda r: -r["ens_valid"])[:top_k]
-    if top:
-        print(
-            f"\nBest seed-ensemble on fold 9: {top[0]['model']} (valid "
-            f"{top[0]['ens_valid']:.3f}), test {top[0]['ens_test']:.3f}."
-        )
+    if not top:
+        return
+    chosen = {f"best seed-ensemble on fold 9 ({top[0]['model']})": top[0]["ens_probas"]}
     if len(top) >= 2:
         names = ", ".join(r["model"] for r in top)
-        print(
-            f"Ensemble of the {len(top)} best seed-ensembles on fold 9 ({names}): "
-            f"test {_ensemble_auroc([r['ens_probas'] for r in top], y_te):.3f}."
+        chosen[f"ensemble of the {len(top)} best on fold 9 ({names})"] = np.mean(
+            [r["ens_probas"] for r in top], axis=0
         )
         refits = [rows.get(r["model"] + REFIT) for r in top]
         if all(refits):
+            chosen[f"the same {len(top)} refitted on folds 1-9"] = np.mean(
+                [r["ens_probas"] for r in refits], axis=0
+            )
+    baselines = {m: rows[m]["ens_probas"] for m in ROCKETS if m in rows}
+    print(
+        "\nTest AUROC with 95 % stratified bootstrap CIs (1,000 resamples of fold 10):"
+    )
+    for label, scores in {**chosen, **baselines}.items():
+        est, low, high = bootstrap_ci(y_te, scores, "roc_auc", random_state=0)
+        print(f"- {label}: {est:.3f} [{low:.3f}, {high:.3f}]")
+        if label in baselines:
+            continue
+        for base, base_scores in baselines.items():
+            diff = bootstrap_ci(
+                y_te, np.hstack([scores, base_scores]), _paired_auroc_gain,
+                random_state=0,
+            )  # fmt: skip
             print(
-                f"The same {len(top)} rows refitted on folds 1-9: test "
-                f"{_ensemble_auroc([r['ens_probas'] for r in refits], y_te):.3f}."
+                f"  - minus {base} (paired): {diff.estimate:+.3f} "
+                f"[{diff.low:+.3f}, {diff.high:+.3f}]"
             )
 
 
-def _ensemble_auroc(rank_scores, y):
-    return roc_auc_score(y, np.mean(rank_scores, axis=0), average="macro")
+def _paired_auroc_gain(y, scores):
+    """Macro AUROC of the left half of the columns minus that of the right half."""
+    k = y.shape[1]
+    return roc_auc_score(y, scores[:, :k], average="macro") - roc_auc_score(
+        y, scores[:, k:], average="macro"
+    )
 
 
 def main():
