@@ -185,6 +185,7 @@ def run_rocket(name, seed, X, Y, parts, aeon_python):
     tr, va, te = parts["train"], parts["valid"], parts["test"]
     X_eval = np.concatenate([X[va], X[te]])
     if aeon_python is None:
+        sys.path.insert(0, os.path.dirname(__file__))  # also in joblib's workers
         from _minirocket import rocket_scores
 
         t0, c0 = time.perf_counter(), time.process_time()
@@ -331,6 +332,10 @@ def main():
     args = parser.parse_args()
     known = {*MODELS, *ROCKETS}
     unknown = {m.removesuffix(REFIT) for m in args.models} - known
+    if any(m.endswith(REFIT) and m.removesuffix(REFIT) in ROCKETS for m in args.models):
+        parser.error(
+            "the Rockets have no validation-chosen epoch to refit; drop +refit"
+        )
     if unknown:
         parser.error(f"unknown {sorted(unknown)}; choose from {sorted(known)}")
     X, Y, parts, names = load_split()
