@@ -48,15 +48,52 @@ def _env():
     return env
 
 
+# Runs the example's worker after a barrier: the slow imports come first, then each
+# process waits until every process is ready, so import-time skew cannot let one
+# worker finish the whole study before the other has started.
+BARRIER_WORKER = textwrap.dedent(
+    """
+    import pathlib, runpy, sys, time
+    import optuna, sklearn, sklearn_ecg.model_selection  # the slow imports
+    ready, n_procs, me, script, *argv = sys.argv[1:]
+    (pathlib.Path(ready) / me).touch()
+    deadline = time.monotonic() + 120
+    while len(list(pathlib.Path(ready).iterdir())) < int(n_procs):
+        if time.monotonic() > deadline:
+            sys.exit("the other worker never became ready")
+        time.sleep(0.001)
+    sys.argv = [script, *argv]
+    runpy.run_path(script, run_name="__main__")
+    """
+)
+
+
 def test_two_processes_complete_one_journal_study(tmp_path):
     from optuna.storages import JournalStorage
     from optuna.storages.journal import JournalFileBackend
 
     log = str(tmp_path / "study.log")
-    cmd = [sys.executable, str(EXAMPLE), "--worker", "--storage", log,
-           "--study-name", "shared", "--n-trials", "8"]  # fmt: skip
+    ready = tmp_path / "ready"
+    ready.mkdir()
+    n_trials = 40
+    worker = [str(EXAMPLE), "--worker", "--storage", log, "--study-name", "shared",
+              "--n-trials", str(n_trials)]  # fmt: skip
     procs = [
-        subprocess.Popen(cmd + ["--seed", str(s)], env=_env(), cwd=tmp_path)
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                BARRIER_WORKER,
+                str(ready),
+                "2",
+                f"w{s}",
+                *worker,
+                "--seed",
+                str(s),
+            ],
+            env=_env(),
+            cwd=tmp_path,
+        )
         for s in range(2)
     ]
     assert [p.wait(timeout=240) for p in procs] == [0, 0]
@@ -64,8 +101,8 @@ def test_two_processes_complete_one_journal_study(tmp_path):
         study_name="shared", storage=JournalStorage(JournalFileBackend(log))
     )
     done = study.get_trials(states=(TrialState.COMPLETE,))
-    # Each worker stops once the study holds 8; both may finish one in flight.
-    assert 8 <= len(done) <= 9
+    # Each worker stops once the study holds n_trials; both may finish one in flight.
+    assert n_trials <= len(done) <= n_trials + 1
     assert len({t.user_attrs["worker"] for t in done}) == 2
     assert sorted(t.number for t in study.trials) == list(range(len(study.trials)))
 
