@@ -19,7 +19,8 @@ one-cycle schedule peaking at 3e-3, batch 64, 30 epochs with the best fold-9 epo
 restored.
 The ``paper_recipe`` row is the seed paper's own: ResNet18 (width 64), lr 1e-4
 without schedule, sigmoid focal loss alpha 0.7 / gamma 2, its one-of-7
-augmentation, 4.1 s crops scored at the centre (its 2,048 samples at 500 Hz).
+augmentation, 4.1 s crops scored at the centre (its 2,048 samples at 500 Hz), 30
+epochs (the paper ran 50) with the best fold-9 epoch restored.
 ``default`` is whatever ``ECGResNetClassifier()`` is today. MiniRocket and
 MultiRocket (aeon) run side by side; aeon's pins clash with ours, so give it its own
 environment with ``--aeon-python``.
