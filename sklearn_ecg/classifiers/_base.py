@@ -13,6 +13,7 @@ from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressB
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 
+from ..metrics._thresholds import tune_thresholds
 from ..models import resolve_model
 from ..training import (
     GradualUnfreezing,
@@ -37,7 +38,6 @@ from ._targets import (
     encode_targets,
     indicator,
     resolve_pos_weight,
-    tune_thresholds,
 )
 
 

@@ -11,8 +11,6 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
-from ..metrics._thresholds import tune_thresholds as _tune_thresholds
-
 NAMED_THRESHOLDS = ("f1", "youden", "gmean")
 
 
@@ -163,23 +161,3 @@ def check_threshold(threshold, task: str, n_outputs: int):
             f"this {task} task, got {threshold!r}."
         )
     return values
-
-
-def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, method: str) -> np.ndarray:
-    """Per-column decision thresholds by :func:`sklearn_ecg.metrics.tune_thresholds`.
-
-    Parameters
-    ----------
-    y_true : ndarray of shape (n_records, n_outputs)
-        0/1 validation targets.
-    proba : ndarray of shape (n_records, n_outputs)
-        Positive-class probabilities on the same records.
-    method : {"f1", "youden", "gmean"}
-        Criterion to maximise.
-
-    Returns
-    -------
-    thresholds : ndarray of shape (n_outputs,)
-        0.5 for columns whose validation labels are all equal (with a warning).
-    """
-    return np.asarray(_tune_thresholds(y_true, proba, method), dtype=float)
