@@ -85,7 +85,8 @@ def stratified_bootstrap_indices(y_true, n_resamples, random_state=None):
     [True, True, False, False]
     """
     rng = check_random_state(random_state)
-    groups = [np.flatnonzero(_strata(y_true) == s) for s in np.unique(_strata(y_true))]
+    strata = _strata(y_true)
+    groups = [np.flatnonzero(strata == s) for s in np.unique(strata)]
     for _ in range(n_resamples):
         yield np.concatenate([rng.choice(g, size=g.size, replace=True) for g in groups])
 
