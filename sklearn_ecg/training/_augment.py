@@ -28,6 +28,12 @@ def _uniform(rng: np.random.Generator, bounds) -> float:
     return float(rng.uniform(low, high))
 
 
+def _wave_draw(x, rng: np.random.Generator, sfreq: float, amplitude, freq):
+    """Sample times (s) of ``x`` and one amplitude then one frequency (Hz) draw."""
+    t = np.arange(x.shape[-1]) / sfreq
+    return t, _uniform(rng, amplitude), _uniform(rng, freq)
+
+
 class Augmentation:
     """Base class: apply :meth:`apply` with probability ``p``.
 
@@ -178,8 +184,7 @@ class BaselineWander(Augmentation):
 
     def apply(self, x, rng, sfreq):
         """Add the drift, with a random phase per lead."""
-        t = np.arange(x.shape[-1]) / sfreq
-        amp, f = _uniform(rng, self.amplitude), _uniform(rng, self.freq)
+        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
         phase = rng.uniform(0, 2 * np.pi, size=(x.shape[0], 1))
         return x + _as_like(amp * np.sin(2 * np.pi * f * t + phase), x)
 
@@ -334,8 +339,7 @@ class SineNoise(Augmentation):
 
     def apply(self, x, rng, sfreq):
         """Add the sinusoid."""
-        t = np.arange(x.shape[-1]) / sfreq
-        amp, f = _uniform(rng, self.amplitude), _uniform(rng, self.freq)
+        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
         return x + _as_like(amp * np.sin(2 * np.pi * f * t)[None, :], x)
 
 
@@ -368,8 +372,7 @@ class SquarePulse(Augmentation):
 
     def apply(self, x, rng, sfreq):
         """Add the square wave."""
-        t = np.arange(x.shape[-1]) / sfreq
-        amp, f = _uniform(rng, self.amplitude), _uniform(rng, self.freq)
+        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
         # sign(sin) is scipy.signal.square at 50 % duty, except exactly at zeros.
         wave = np.where(np.sin(2 * np.pi * f * t) >= 0, amp, -amp)
         return x + _as_like(wave[None, :], x)
