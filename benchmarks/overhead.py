@@ -8,7 +8,16 @@ hits both alike. The estimator runs without an internal validation split
 (``validation_fraction=0``), as the hand loop has none. Reported: throughput
 ratio = loop time / fit time (1.0 = no overhead), median over repeats.
 
+On a GPU (``--device cuda``) the hand loop moves each batch from pinned host
+memory, as a ``DataLoader`` with ``pin_memory=True`` does, and every timing ends
+with ``torch.cuda.synchronize()``. ``--precisions 32 bf16`` times both sides at
+each precision (the hand loop under the same ``torch.autocast``) and adds the
+mixed-precision speed-up of ``fit`` (fp32 time / bf16 time), measured in the same
+interleaved repeats.
+
     nice -n 10 python benchmarks/overhead.py --repeats 5
+    python benchmarks/overhead.py --device cuda --precisions 32 bf16 \
+        --n 2048 --times 5000 --base-width 64 --batch-size 128 --epochs 2
 """
 
 import argparse
@@ -20,35 +29,60 @@ import torch
 from sklearn_ecg.classifiers import ECGResNetClassifier
 from sklearn_ecg.models import ResNet1d
 
+AUTOCAST = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
 
-def hand_loop(X, y, *, arch, epochs, batch_size, lr, weight_decay, seed):
+
+def hand_loop(X, y, *, arch, epochs, batch_size, lr, weight_decay, seed, device,
+              precision):  # fmt: skip
     torch.manual_seed(seed)
-    model = ResNet1d(X.shape[1], X.shape[2], 1, **arch)
+    model = ResNet1d(X.shape[1], X.shape[2], 1, **arch).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.float32))
+    cuda = device == "cuda"
+    scaler = torch.amp.GradScaler(device, enabled=precision == "fp16")
     gen = torch.Generator().manual_seed(seed)
     model.train()
     for _ in range(epochs):
         for idx in torch.randperm(len(Xt), generator=gen).split(batch_size):
+            xb, yb = Xt[idx], yt[idx]
+            if cuda:
+                xb = xb.pin_memory().to(device, non_blocking=True)
+                yb = yb.pin_memory().to(device, non_blocking=True)
             opt.zero_grad()
-            loss = loss_fn(model(Xt[idx])[:, 0], yt[idx])
-            loss.backward()
-            opt.step()
+            with torch.autocast(
+                device, dtype=AUTOCAST[precision] or torch.float32,
+                enabled=AUTOCAST[precision] is not None,
+            ):  # fmt: skip
+                logits = model(xb)[:, 0]
+            loss = loss_fn(logits.float(), yb)
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+    _sync(device)
     return model
 
 
-def estimator_fit(X, y, *, arch, epochs, batch_size, lr, weight_decay, seed):
-    return ECGResNetClassifier(
+def estimator_fit(X, y, *, arch, epochs, batch_size, lr, weight_decay, seed, device,
+                  precision):  # fmt: skip
+    clf = ECGResNetClassifier(
         **arch,
         max_epochs=epochs,
         batch_size=batch_size,
         lr=lr,
         weight_decay=weight_decay,
         validation_fraction=0,
-        device="cpu",
+        device=device,
+        precision=precision,
         random_state=seed,
     ).fit(X, y)
+    _sync(device)
+    return clf
+
+
+def _sync(device):
+    if device == "cuda":
+        torch.cuda.synchronize()
 
 
 def main():
@@ -61,6 +95,11 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    p.add_argument(
+        "--precisions", nargs="+", default=["32"], choices=list(AUTOCAST),
+        help="time fit and the loop at each (autocast dtype)",
+    )  # fmt: skip
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(0)
@@ -73,38 +112,55 @@ def main():
         lr=1e-3,
         weight_decay=1e-2,
         seed=0,
+        device=args.device,
     )
-    estimator_fit(X[:64], y[:64], **{**kw, "epochs": 1})  # warm-up (lazy init)
-    ratios, cpu_ratios, t_est, t_loop = [], [], [], []
+    for prec in args.precisions:  # warm-up: lazy init, cuDNN autotuning, kernels
+        estimator_fit(X[:256], y[:256], **{**kw, "epochs": 1}, precision=prec)
+        hand_loop(X[:256], y[:256], **{**kw, "epochs": 1}, precision=prec)
+    sides = [(f, prec) for prec in args.precisions for f in (estimator_fit, hand_loop)]
+    wall = {side: [] for side in sides}
+    cpu = {side: [] for side in sides}
     for rep in range(args.repeats):
-        # Alternate the order so that drifting machine load favours neither side.
-        order = (
-            (estimator_fit, hand_loop) if rep % 2 == 0 else (hand_loop, estimator_fit)
-        )
-        times, cpu = {}, {}
-        for fn in order:
+        # Alternate the order so that drifting machine load favours no side.
+        for fn, prec in sides if rep % 2 == 0 else sides[::-1]:
             t0, c0 = time.perf_counter(), time.process_time()
-            fn(X, y, **kw)
-            times[fn] = time.perf_counter() - t0
-            cpu[fn] = time.process_time() - c0
-        t_est.append(times[estimator_fit])
-        t_loop.append(times[hand_loop])
-        ratios.append(times[hand_loop] / times[estimator_fit])
-        cpu_ratios.append(cpu[hand_loop] / cpu[estimator_fit])
+            fn(X, y, **kw, precision=prec)
+            wall[fn, prec].append(time.perf_counter() - t0)
+            cpu[fn, prec].append(time.process_time() - c0)
+    device = torch.cuda.get_device_name() if args.device == "cuda" else "CPU"
     print(
-        f"data {X.shape}, ResNet18 base_width={args.base_width}, "
-        f"{args.epochs} epochs, batch {args.batch_size}, {args.threads} thread(s)"
+        f"data {X.shape}, ResNet18 base_width={args.base_width}, {args.epochs} "
+        f"epochs, batch {args.batch_size}, {device}, {args.threads} thread(s)"
     )
-    print(f"fit   s: {np.round(t_est, 2).tolist()}")
-    print(f"loop  s: {np.round(t_loop, 2).tolist()}")
-    print(
-        f"throughput ratio (loop time / fit time): median {np.median(ratios):.3f}, "
-        f"min {min(ratios):.3f}, max {max(ratios):.3f}"
-    )
-    print(
-        f"CPU-time ratio: median {np.median(cpu_ratios):.3f}, "
-        f"min {min(cpu_ratios):.3f}, max {max(cpu_ratios):.3f}"
-    )
+    for prec in args.precisions:
+        t_est, t_loop = wall[estimator_fit, prec], wall[hand_loop, prec]
+        ratios = np.divide(t_loop, t_est)
+        cpu_ratios = np.divide(cpu[hand_loop, prec], cpu[estimator_fit, prec])
+        n_samples = args.n * args.epochs
+        print(f"precision {prec}:")
+        print(f"  fit   s: {np.round(t_est, 3).tolist()}")
+        print(f"  loop  s: {np.round(t_loop, 3).tolist()}")
+        print(
+            f"  fit throughput: {n_samples / np.median(t_est):,.0f} records/s "
+            f"(loop {n_samples / np.median(t_loop):,.0f})"
+        )
+        print(
+            f"  throughput ratio (loop time / fit time): median "
+            f"{np.median(ratios):.3f}, min {ratios.min():.3f}, max {ratios.max():.3f}"
+        )
+        print(
+            f"  CPU-time ratio: median {np.median(cpu_ratios):.3f}, "
+            f"min {cpu_ratios.min():.3f}, max {cpu_ratios.max():.3f}"
+        )
+    base = args.precisions[0]
+    for prec in args.precisions[1:]:
+        for fn in (estimator_fit, hand_loop):
+            speedup = np.divide(wall[fn, base], wall[fn, prec])
+            print(
+                f"speed-up of {prec} over {base} ({fn.__name__}, paired repeats): "
+                f"median {np.median(speedup):.2f}, min {speedup.min():.2f}, "
+                f"max {speedup.max():.2f}"
+            )
 
 
 if __name__ == "__main__":

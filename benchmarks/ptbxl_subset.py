@@ -25,11 +25,20 @@ epochs (the paper ran 50) with the best fold-9 epoch restored.
 MultiRocket (aeon) run side by side; aeon's pins clash with ours, so give it its own
 environment with ``--aeon-python``.
 
+The rows marked "larger" (``xresnet1d50``, ``xresnet1d101``, ``xresnet1d18_w64``,
+``resnet1d34``, ``inception1d_w32``, ``resnet1d_wang_w128``) are the sizes of
+Strodthoff et al.'s benchmark; they cost minutes per fit on a CPU and are meant for
+``--device cuda``. ``--report`` also scores the ensemble of the ``k`` best rows for
+``k`` = 1 to ``--top-k`` and picks ``k`` on fold 9.
+
 Examples::
 
-    # every row, 3 seeds, two fits at a time (1 torch thread each)
+    # every CPU-sized row, 3 seeds, two fits at a time (1 torch thread each)
     python benchmarks/ptbxl_subset.py --seeds 0 1 2 --jobs 2 --out-dir ptbxl_runs \\
         --aeon-python /tmp/aeon_venv/bin/python
+    # every deep row (larger ones included) on a GPU, 12 fits sharing it
+    python benchmarks/ptbxl_subset.py --models deep --device cuda --jobs 12 \\
+        --seeds 0 1 2 3 4 --out-dir ptbxl_runs
     # some rows only, then the table (with ensembles) from everything saved so far
     python benchmarks/ptbxl_subset.py --models xresnet1d18 inception1d --seeds 0
     python benchmarks/ptbxl_subset.py --report --out-dir ptbxl_runs
@@ -108,6 +117,21 @@ MODELS = {
         },
     ),
     "default": ("ECGResNetClassifier", {}, {}),
+    # larger: the sizes of Strodthoff et al. 2021 (GPU rows)
+    "xresnet1d50": ("ECGXResNetClassifier", {"depth": 50, "base_width": 64}, {}),
+    "xresnet1d101": ("ECGXResNetClassifier", {"depth": 101, "base_width": 64}, {}),
+    "xresnet1d18_w64": ("ECGXResNetClassifier", {"depth": 18, "base_width": 64}, {}),
+    "resnet1d34": ("ECGResNetClassifier", {"depth": 34, "base_width": 32}, {}),
+    "inception1d_w32": (
+        "ECGInceptionClassifier",
+        {"n_filters": 32, "bottleneck": 32, "kernel_size": 40},
+        {},
+    ),
+    "resnet1d_wang_w128": ("ECGResNetWangClassifier", {"width": 128}, {}),
+}  # fmt: skip
+LARGER = {
+    "xresnet1d50", "xresnet1d101", "xresnet1d18_w64", "resnet1d34", "inception1d_w32",
+    "resnet1d_wang_w128",
 }  # fmt: skip
 #: Rows whose overrides replace RECIPE entirely (the paper's recipe, the defaults).
 OWN_RECIPE = {"paper_recipe", "default"}
@@ -115,11 +139,16 @@ ROCKETS = ("minirocket", "multirocket")
 REFIT = "+refit"
 
 
-def make_estimator(name: str, seed: int, max_epochs: int | None = None):
+def make_estimator(
+    name: str, seed: int, max_epochs: int | None = None, device: str = "cpu"
+):
     """Return the unfitted estimator of row ``name`` for ``seed``."""
     cls_name, arch, overrides = MODELS[name]
     recipe = {} if name in OWN_RECIPE else RECIPE
-    params = {**recipe, **overrides, **arch, "sfreq": 100.0, "random_state": seed}
+    params = {
+        **recipe, **overrides, **arch, "sfreq": 100.0, "random_state": seed,
+        "device": device,
+    }  # fmt: skip
     if max_epochs is not None:
         params["max_epochs"] = max_epochs
     return getattr(classifiers, cls_name)(**params)
@@ -137,7 +166,9 @@ def load_split():
     return ds.data, ds.target, parts, list(ds.target_names)
 
 
-def fit_one(name, seed, X, Y, parts, threads, aeon_python, max_epochs=None):
+def fit_one(
+    name, seed, X, Y, parts, threads, aeon_python, max_epochs=None, device="cpu"
+):
     """Fit one row for one seed; return its record and its probabilities.
 
     A name ending in ``+refit`` trains the row on folds 1-9 (no validation data)
@@ -150,9 +181,9 @@ def fit_one(name, seed, X, Y, parts, threads, aeon_python, max_epochs=None):
     base, refit = name.removesuffix(REFIT), name.endswith(REFIT)
     if base in ROCKETS:
         proba_va, proba_te, wall, cpu = run_rocket(base, seed, X, Y, parts, aeon_python)
-        info = {"params": None, "epochs": None, "best_epoch": None}
+        info = {"params": None, "epochs": None, "best_epoch": None, "device": "cpu"}
     else:
-        est = make_estimator(base, seed, max_epochs)
+        est = make_estimator(base, seed, max_epochs, device)
         t0, c0 = time.perf_counter(), time.process_time()
         if refit:
             train = tr | va
@@ -166,6 +197,11 @@ def fit_one(name, seed, X, Y, parts, threads, aeon_python, max_epochs=None):
             "params": int(sum(p.numel() for p in est.module_.parameters())),
             "epochs": len(est.history_),
             "best_epoch": int(est.n_epochs_),
+            "device": (
+                torch.cuda.get_device_name(est.device_)
+                if est.device_.type == "cuda"
+                else "cpu"
+            ),
         }
     record = {
         "model": name,
@@ -230,7 +266,15 @@ def _rank01(scores):
     return order / max(len(scores) - 1, 1)
 
 
-def report(out_dir: Path, Y, parts, top_k: int = 3):
+def _cost(recs):
+    """Mean cost of one fit: CPU seconds on a CPU, wall seconds on a GPU."""
+    device = recs[0].get("device", "cpu")
+    if device == "cpu":
+        return f"{np.mean([r['cpu_s'] for r in recs]):.0f} CPU s"
+    return f"{np.mean([r['wall_s'] for r in recs]):.0f} s {device.split()[-1]}"
+
+
+def report(out_dir: Path, Y, parts, top_k: int = 5):
     """Print the markdown table of every row saved under ``out_dir``."""
     records = {}
     with open(out_dir / "results.jsonl") as fh:
@@ -252,14 +296,14 @@ def report(out_dir: Path, Y, parts, top_k: int = 3):
             "model": name, "seeds": len(recs), "test": te_mean, "test_sd": te_sd,
             "valid": va_mean, "ens_valid": ens_valid,
             "ens_test": roc_auc_score(y_te, ens_te, average="macro"),
-            "params": recs[0]["params"], "cpu": np.mean([r["cpu_s"] for r in recs]),
+            "params": recs[0]["params"], "cost": _cost(recs),
             "best_epoch": [r["best_epoch"] for r in recs],
-            "ens_probas": ens_te,
+            "ens_va": ens_va, "ens_probas": ens_te,
         }  # fmt: skip
     order = sorted(rows.values(), key=lambda r: -(r["valid"] or -1.0))
     print(
         "| model | seeds | valid AUROC (fold 9) | test AUROC (fold 10), mean ± sd "
-        "| seed-ensemble valid / test | params | CPU s / fit | best epochs |"
+        "| seed-ensemble valid / test | params | time / fit | best epochs |"
     )
     print("|---|---|---|---|---|---|---|---|")
     fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
@@ -269,7 +313,7 @@ def report(out_dir: Path, Y, parts, top_k: int = 3):
         print(
             f"| {r['model']} | {r['seeds']} | {fmt(r['valid'])} | {r['test']:.3f} ± "
             f"{r['test_sd']:.3f} | {fmt(r['ens_valid'])} / {r['ens_test']:.3f} "
-            f"| {params} | {r['cpu']:.0f} | {epochs} |"
+            f"| {params} | {r['cost']} | {epochs} |"
         )
     # Rank the deep rows' seed-ensembles on fold 9; never look at fold 10 here.
     deep = [
@@ -279,15 +323,29 @@ def report(out_dir: Path, Y, parts, top_k: int = 3):
     top = sorted(deep, key=lambda r: -r["ens_valid"])[:top_k]
     if not top:
         return
-    chosen = {f"best seed-ensemble on fold 9 ({top[0]['model']})": top[0]["ens_probas"]}
-    if len(top) >= 2:
-        names = ", ".join(r["model"] for r in top)
-        chosen[f"ensemble of the {len(top)} best on fold 9 ({names})"] = np.mean(
-            [r["ens_probas"] for r in top], axis=0
+    print("\nEnsembles of the k best seed-ensembles on fold 9 (mean per-class ranks):")
+    print("| k | rows | valid AUROC (fold 9) | test AUROC (fold 10) |")
+    print("|---|---|---|---|")
+    ensembles = []
+    for k in range(1, len(top) + 1):
+        va = np.mean([r["ens_va"] for r in top[:k]], axis=0)
+        te = np.mean([r["ens_probas"] for r in top[:k]], axis=0)
+        valid = roc_auc_score(y_va, va, average="macro")
+        ensembles.append((valid, k, te))
+        print(
+            f"| {k} | {', '.join(r['model'] for r in top[:k])} | {valid:.3f} "
+            f"| {roc_auc_score(y_te, te, average='macro'):.3f} |"
         )
-        refits = [rows.get(r["model"] + REFIT) for r in top]
+    _, k_best, te_best = max(ensembles, key=lambda e: e[0])  # fold 9 picks k
+    chosen = {f"best seed-ensemble on fold 9 ({top[0]['model']})": top[0]["ens_probas"]}
+    if k_best > 1:
+        names = ", ".join(r["model"] for r in top[:k_best])
+        chosen[f"ensemble of the k = {k_best} best, k chosen on fold 9 ({names})"] = (
+            te_best
+        )
+        refits = [rows.get(r["model"] + REFIT) for r in top[:k_best]]
         if all(refits):
-            chosen[f"the same {len(top)} refitted on folds 1-9"] = np.mean(
+            chosen[f"the same {k_best} refitted on folds 1-9"] = np.mean(
                 [r["ens_probas"] for r in refits], axis=0
             )
     baselines = {m: rows[m]["ens_probas"] for m in ROCKETS if m in rows}
@@ -320,7 +378,10 @@ def _paired_auroc_gain(y, scores):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=[*MODELS, *ROCKETS])
+    parser.add_argument(
+        "--models", nargs="+", default=["cpu", *ROCKETS],
+        help="rows; 'cpu' = every CPU-sized deep row, 'deep' = every deep row",
+    )  # fmt: skip
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--jobs", type=int, default=1, help="fits run at once")
     parser.add_argument("--threads", type=int, default=1, help="torch threads / fit")
@@ -330,7 +391,13 @@ def main():
     )
     parser.add_argument("--out-dir", type=Path, default=Path("ptbxl_runs"))
     parser.add_argument("--report", action="store_true", help="only print the table")
+    parser.add_argument("--device", default="cpu", help="torch device of the fits")
+    parser.add_argument(
+        "--top-k", type=int, default=5, help="largest ensemble of best rows scored"
+    )
     args = parser.parse_args()
+    groups = {"deep": list(MODELS), "cpu": [m for m in MODELS if m not in LARGER]}
+    args.models = [m for g in args.models for m in groups.get(g, [g])]
     known = {*MODELS, *ROCKETS}
     unknown = {m.removesuffix(REFIT) for m in args.models} - known
     if any(m.endswith(REFIT) and m.removesuffix(REFIT) in ROCKETS for m in args.models):
@@ -345,16 +412,17 @@ def main():
         print(f"labels {names}; {sizes}")
         # seed-major, so an interrupted run still has whole seeds of every row
         jobs = [(m, s) for s in args.seeds for m in args.models]
+        fit_kw = {
+            "threads": args.threads, "aeon_python": args.aeon_python,
+            "max_epochs": args.max_epochs, "device": args.device,
+        }  # fmt: skip
         results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-            delayed(fit_one)(
-                m, s, X, Y, parts, args.threads, args.aeon_python, args.max_epochs
-            )
-            for m, s in jobs
+            delayed(fit_one)(m, s, X, Y, parts, **fit_kw) for m, s in jobs
         )
         for record, proba_va, proba_te in results:
             save(args.out_dir, record, proba_va, proba_te)
             print(json.dumps(record), flush=True)
-    report(args.out_dir, Y, parts)
+    report(args.out_dir, Y, parts, args.top_k)
 
 
 if __name__ == "__main__":

@@ -73,3 +73,42 @@ def test_cuda_recorded_model_unpickles_on_cpu():
         on_cpu = pickle.loads(blob)
     assert on_cpu.device_.type == "cpu" and on_cpu.device == "cpu"
     np.testing.assert_array_equal(on_cpu.predict_proba(X), expected)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("src, dst", [("cuda", "cpu"), ("cpu", "cuda")])
+def test_pretrained_weights_move_between_devices(tmp_path, src, dst):
+    # Pretrain on one device, fine-tune on the other (GPU server -> laptop and back).
+    X, y = data()
+    est = ECGResNetClassifier(**TINY, device=src).fit(X, y)
+    handle = est.save_pretrained(tmp_path / "weights.pt")
+    tuned = ECGResNetClassifier(
+        **TINY, device=dst, warm_start_from=handle, freeze="backbone"
+    ).fit(X, y)
+    assert next(tuned.module_.parameters()).device.type == dst
+    loaded = [
+        n for n in tuned.warm_start_report_["loaded"] if not n.startswith("final_layer")
+    ]
+    assert loaded  # the backbone came from the checkpoint ...
+    pretrained, state = handle.load().state_dict, tuned.module_.state_dict()
+    for name in loaded:  # ... and, frozen, is still bit for bit the pretrained one
+        assert torch.equal(state[name].cpu(), pretrained[name]), name
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("inference", ["center", "sliding_mean", "sliding_max"])
+def test_windowed_inference_on_cuda_matches_cpu(inference, monkeypatch):
+    # Crops and augmentation train on the GPU; scoring is deterministic there and
+    # the same, to float tolerance, once the fitted model is moved to the CPU.
+    X, y = data()
+    clf = ECGResNetClassifier(
+        **TINY, device="cuda", crop_length=64, inference=inference, augment="paper",
+        sfreq=100.0,
+    ).fit(X, y)  # fmt: skip
+    first = clf.predict_proba(X)
+    np.testing.assert_array_equal(clf.predict_proba(X), first)
+    blob = pickle.dumps(clf)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.warns(Warning, match="device"):
+        on_cpu = pickle.loads(blob)
+    np.testing.assert_allclose(on_cpu.predict_proba(X), first, atol=1e-4)
