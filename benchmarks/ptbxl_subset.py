@@ -337,6 +337,7 @@ def report(out_dir: Path, Y, parts, top_k: int = 5):
             f"| {roc_auc_score(y_te, te, average='macro'):.3f} |"
         )
     _, k_best, te_best = max(ensembles, key=lambda e: e[0])  # fold 9 picks k
+    print(f"\nk chosen on fold 9: {k_best} (the smallest k on a tie)")
     chosen = {f"best seed-ensemble on fold 9 ({top[0]['model']})": top[0]["ens_probas"]}
     if k_best > 1:
         names = ", ".join(r["model"] for r in top[:k_best])

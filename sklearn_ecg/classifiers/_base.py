@@ -31,6 +31,7 @@ from ..training._warm_start import apply_warm_start, save_pretrained
 from ..utils import validate_ecg
 from . import _params, _windowing
 from ._data import ECGDataset, collate_batch, train_valid_split
+from ._epoch import run_epoch_deferred
 from ._predict import PredictionMixin
 from ._targets import (
     check_threshold,
@@ -574,9 +575,19 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
             pin_memory=self.device_.type == "cuda",
         )
 
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        """Run one epoch like skorch, with one host-device sync, not one per batch."""
+        run_epoch_deferred(self, iterator, training, prefix, step_fn, **fit_params)
+
+    def _to_device(self, x):
+        """Move a batch to the training device; pinned batches copy asynchronously."""
+        if torch.is_tensor(x):
+            return x.to(self.device_, non_blocking=x.is_pinned())
+        return to_tensor(x, device=self.device_)
+
     def infer(self, x, **fit_params):
         """Forward pass on the training device, under autocast if requested."""
-        x = to_tensor(x, device=self.device_)
+        x = self._to_device(x)
         dtype = _params.AUTOCAST_DTYPES[self.precision]
         if dtype is None:
             return self.module_(x)
@@ -585,7 +596,7 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Criterion on float32 logits (autocast outputs are upcast first)."""
-        return self.criterion_(y_pred.float(), to_tensor(y_true, device=self.device_))
+        return self.criterion_(y_pred.float(), self._to_device(y_true))
 
     def train_step_single(self, batch, **fit_params):
         """Forward, loss and backward for one batch (scaled under fp16)."""
