@@ -344,11 +344,11 @@ def report(out_dir: Path, Y, parts, top_k: int = 5):
         chosen[f"ensemble of the k = {k_best} best, k chosen on fold 9 ({names})"] = (
             te_best
         )
-        refits = [rows.get(r["model"] + REFIT) for r in top[:k_best]]
-        if all(refits):
-            chosen[f"the same {k_best} refitted on folds 1-9"] = np.mean(
-                [r["ens_probas"] for r in refits], axis=0
-            )
+    refits = [rows.get(r["model"] + REFIT) for r in top[:k_best]]
+    if all(refits):
+        chosen[f"the fold-9 choice (k = {k_best}) refitted on folds 1-9"] = np.mean(
+            [r["ens_probas"] for r in refits], axis=0
+        )
     baselines = {m: rows[m]["ens_probas"] for m in ROCKETS if m in rows}
     print(
         "\nTest AUROC with 95 % stratified bootstrap CIs (1,000 resamples of fold 10):"
