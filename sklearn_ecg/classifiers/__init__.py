@@ -4,6 +4,7 @@ from ._alexnet import ECGAlexNetClassifier
 from ._attresnet import ECGAttResNetClassifier
 from ._base import ECGClassifier
 from ._crnn import ECGCRNNClassifier
+from ._epoch import TrainingDivergedError
 from ._export import to_onnx, to_torchscript
 from ._inception import ECGInceptionClassifier
 from ._resnet import ECGResNetClassifier
@@ -25,6 +26,7 @@ __all__ = [
     "ECGTransformerClassifier",
     "ECGVGGClassifier",
     "ECGXResNetClassifier",
+    "TrainingDivergedError",
     "to_onnx",
     "to_torchscript",
 ]

@@ -31,7 +31,7 @@ from ..training._warm_start import apply_warm_start, save_pretrained
 from ..utils import validate_ecg
 from . import _params, _windowing
 from ._data import ECGDataset, collate_batch, train_valid_split
-from ._epoch import run_epoch_deferred
+from ._epoch import check_finite_logits, run_epoch_deferred
 from ._predict import PredictionMixin
 from ._targets import (
     check_threshold,
@@ -251,12 +251,16 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
                 return self.infer(xb).float().cpu().numpy()
 
         if self.crop_length is None:
-            return np.concatenate(
+            logits = np.concatenate(
                 [forward(X[i : i + step]) for i in range(0, len(X), step)]
             )
-        return windowed_logits(
-            forward, X, self.crop_length, self.inference, self.inference_stride, step
-        )
+        else:
+            logits = windowed_logits(
+                forward, X, self.crop_length, self.inference, self.inference_stride,
+                step,
+            )  # fmt: skip
+        check_finite_logits(self, logits)
+        return logits
 
     def validation_step(self, batch, **fit_params):
         """Score a validation batch exactly as :meth:`predict` would (no augment)."""

@@ -7,12 +7,34 @@ take turns instead of working at the same time. Here the batch losses stay on th
 device during the epoch and reach the history in one transfer when its batches
 are done, before any ``on_epoch_end`` callback reads them: the history holds the
 same values in the same places.
+
+After each training epoch the loop also checks that the weights are still finite:
+a diverged network (too high a learning rate, extreme inputs, fp16 overflow) stops
+``fit`` with a :class:`TrainingDivergedError` that says so, instead of surfacing
+later as a NaN inside a metric.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from skorch.dataset import get_len
+
+
+class TrainingDivergedError(FloatingPointError):
+    """Raised by ``fit`` when training makes the network's weights NaN or infinite.
+
+    The estimator is left as the failed epoch made it and should be refitted with
+    a lower learning rate, clipped or rescaled inputs, or ``precision="32"``. In a
+    hyper-parameter search the trial fails with this message (scikit-learn's
+    ``error_score``), rather than scoring a broken network.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.classifiers import TrainingDivergedError
+    >>> issubclass(TrainingDivergedError, FloatingPointError)
+    True
+    """
 
 
 def run_epoch_deferred(net, iterator, training, prefix, step_fn, **fit_params):
@@ -63,3 +85,47 @@ def run_epoch_deferred(net, iterator, training, prefix, step_fn, **fit_params):
         for row, value in zip(rows, values):
             row[prefix + "_loss"] = value
     net.history.record(prefix + "_batch_count", batch_count)
+    if training and batch_count:
+        _check_finite_weights(net, values)
+
+
+def _check_finite_weights(net, losses):
+    """Raise :class:`TrainingDivergedError` if a parameter is no longer finite.
+
+    A non-finite batch loss alone is not an error: under ``precision="fp16"`` the
+    gradient scaler skips such steps and the weights stay finite.
+    """
+    params = [p.detach() for p in net.module_.parameters()]
+    if not params or torch.stack([torch.isfinite(p).all() for p in params]).all():
+        return
+    raise diverged_error(
+        net,
+        "the network's weights are no longer finite (batch losses of the last "
+        f"epoch: first {losses[0]:.4g}, last {losses[-1]:.4g})",
+    )
+
+
+def check_finite_logits(net, logits):
+    """Raise :class:`TrainingDivergedError` if the network output NaN or inf.
+
+    The inputs were checked for NaN and inf before they reached the network, so
+    non-finite logits mean the network itself is broken.
+    """
+    bad = ~np.isfinite(logits).all(axis=tuple(range(1, logits.ndim)))
+    if bad.any():
+        raise diverged_error(
+            net,
+            f"the network's outputs are NaN or infinite for {int(bad.sum())} of "
+            f"{len(logits)} records",
+        )
+
+
+def diverged_error(net, what: str) -> TrainingDivergedError:
+    """Build the error for a broken network: what was seen and how to fix it."""
+    lr = getattr(net, "lr", None)
+    return TrainingDivergedError(
+        f"Training diverged: {what} after {len(net.history)} epoch(s). Refit with a "
+        f"lower learning rate (lr={lr!r} now), check X for extreme or unscaled "
+        "values (add a LeadNormalizer), or use precision='32' if you trained in "
+        "fp16."
+    )
