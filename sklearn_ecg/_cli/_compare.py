@@ -214,8 +214,9 @@ def summarize(
     for name, values in scores.items():
         v = np.asarray(values, dtype=float)
         v = v[np.isfinite(v)]
-        mean, low, high = t_interval(v, confidence, test_train_ratio=ratio)
-        low, high = (float(np.clip(b, *bounds)) for b in (low, high))
+        mean, low, high = t_interval(
+            v, confidence, test_train_ratio=ratio, bounds=bounds
+        )
         sd = float(v.std(ddof=1)) if v.size > 1 else float("nan")
         out[name] = {
             "mean": mean,

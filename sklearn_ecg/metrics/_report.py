@@ -59,7 +59,7 @@ class CVReport:
         return "\n".join(rows)
 
 
-def t_interval(scores, confidence=0.95, *, test_train_ratio=None):
+def t_interval(scores, confidence=0.95, *, test_train_ratio=None, bounds=None):
     """Student-t confidence interval of the mean of fold scores.
 
     Parameters
@@ -72,6 +72,9 @@ def t_interval(scores, confidence=0.95, *, test_train_ratio=None):
         ``n_test / n_train``. When given, the variance of the mean is
         ``(1 / J + n_test / n_train) * s**2`` (Nadeau & Bengio, 2003) instead of
         ``s**2 / J``, which accounts for the overlap between training sets.
+    bounds : tuple of float or None, default=None
+        Range of the metric, such as ``(0, 1)`` for AUROC. A t-interval knows
+        nothing of it, so its bounds are clipped to this range when given.
 
     Returns
     -------
@@ -83,6 +86,8 @@ def t_interval(scores, confidence=0.95, *, test_train_ratio=None):
     >>> from sklearn_ecg.metrics import t_interval
     >>> [round(v, 3) for v in t_interval([0.7, 0.8, 0.9])]
     [0.8, 0.552, 1.048]
+    >>> [round(v, 3) for v in t_interval([0.7, 0.8, 0.9], bounds=(0, 1))]
+    [0.8, 0.552, 1.0]
     """
     s = np.asarray(scores, dtype=float)
     s = s[np.isfinite(s)]
@@ -93,7 +98,37 @@ def t_interval(scores, confidence=0.95, *, test_train_ratio=None):
     factor = 1.0 / s.size + (test_train_ratio or 0.0)
     se = np.sqrt(var * factor)
     half = student_t.ppf(0.5 + confidence / 2, df=s.size - 1) * se
-    return float(mean), float(mean - half), float(mean + half)
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = np.clip([low, high], *bounds)
+    return float(mean), float(low), float(high)
+
+
+#: Scorer names (and prefixes) whose values lie in [0, 1].
+_UNIT_RANGE = (
+    "roc_auc", "average_precision", "accuracy", "balanced_accuracy", "top_k_accuracy",
+    "f1", "precision", "recall", "jaccard", "gmean", "study_", "sensitivity",
+    "specificity",
+)  # fmt: skip
+
+
+def _unit_range_names(scoring, scorers):
+    """Names of the scorers in ``scorers`` known to score in [0, 1]."""
+    if scoring is None:  # make_ecg_scorers(): AUROC, AP, G-mean, F1, ...
+        return set(scorers)
+    if isinstance(scoring, str):
+        specs = {scoring: scoring}
+    elif isinstance(scoring, dict):
+        specs = scoring
+    elif callable(scoring):
+        specs = {}
+    else:
+        specs = {name: name for name in scoring}
+    return {
+        name
+        for name, spec in specs.items()
+        if isinstance(spec, str) and spec.startswith(_UNIT_RANGE)
+    }
 
 
 def _default_cv(y, random_state):
@@ -214,8 +249,12 @@ def repeated_cv_report(
     if correction == "nadeau-bengio":
         ratio = float(np.mean(folds["n_test"] / folds["n_train"]))
     rows = {}
+    unit = _unit_range_names(scoring, scorers)
     for name in scorers:
-        mean, low, high = t_interval(folds[name], confidence, test_train_ratio=ratio)
+        mean, low, high = t_interval(
+            folds[name], confidence, test_train_ratio=ratio,
+            bounds=(0.0, 1.0) if name in unit else None,
+        )  # fmt: skip
         rows[name] = {
             "mean": mean, "std": float(np.nanstd(folds[name], ddof=1)),
             "ci_low": low, "ci_high": high,

@@ -81,3 +81,29 @@ def test_report_with_a_fitted_ecg_classifier():
         folds["gmean"], np.sqrt(folds["sensitivity"] * folds["specificity"])
     )
     assert rep.summary.loc["roc_auc_macro", "n_folds"] == 2
+
+
+def test_t_interval_is_clipped_to_the_metrics_range():
+    scores = [0.97, 0.99, 1.0, 0.93]
+    mean, low, high = t_interval(scores, test_train_ratio=0.25)
+    assert high > 1.0  # the raw t-interval leaves the metric's range ...
+    assert t_interval(scores, test_train_ratio=0.25, bounds=(0, 1)) == (mean, low, 1.0)
+    assert t_interval([-0.2, 0.1, 0.0], bounds=(0, 1))[1] == 0.0
+
+
+def test_report_clips_unit_range_scores_only():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 30)
+    X = 2.5 * y[:, None] + rng.normal(size=(60, 2))  # AUROC close to 1
+    scoring = {"auc": "roc_auc", "loss": "neg_log_loss"}
+    clf = LogisticRegression()
+    rep = repeated_cv_report(clf, X, y, scoring=scoring, random_state=0)
+    raw_auc = t_interval(rep.folds["auc"], test_train_ratio=12 / 48)
+    assert raw_auc[2] > 1.0  # the unclipped interval would leave [0, 1]
+    assert rep.summary.loc["auc", "ci_high"] == 1.0
+    assert rep.summary.loc["auc", "ci_low"] <= rep.summary.loc["auc", "mean"]
+    raw = t_interval(rep.folds["loss"], test_train_ratio=12 / 48)
+    assert rep.summary.loc["loss", "ci_low"] == pytest.approx(raw[1])  # not clipped
+    default = repeated_cv_report(LogisticRegression(), X, y, random_state=0)
+    assert (default.summary["ci_high"] <= 1.0).all()
+    assert (default.summary["ci_low"] >= 0.0).all()
