@@ -8,10 +8,11 @@ device during the epoch and reach the history in one transfer when its batches
 are done, before any ``on_epoch_end`` callback reads them: the history holds the
 same values in the same places.
 
-After each training epoch the loop also checks that the weights are still finite:
-a diverged network (too high a learning rate, extreme inputs, fp16 overflow) stops
-``fit`` with a :class:`TrainingDivergedError` that says so, instead of surfacing
-later as a NaN inside a metric.
+After each training epoch the loop also checks that the weights are still
+finite, and every prediction path checks the outputs. A diverged network (too
+high a learning rate, extreme inputs, fp16 overflow) stops ``fit`` with a
+:class:`TrainingDivergedError` that says so, instead of surfacing later as a NaN
+inside a metric.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from skorch.dataset import get_len
 
 
 class TrainingDivergedError(FloatingPointError):
-    """Raised by ``fit`` when training makes the network's weights NaN or infinite.
+    """Raised when a network's weights or outputs are no longer finite.
 
+    ``fit`` raises it after a training epoch that left a weight NaN or infinite,
+    or when validation records get non-finite outputs; ``predict``,
+    ``predict_proba`` and ``decision_function`` raise it rather than return NaN.
     The estimator is left as the failed epoch made it and should be refitted with
     a lower learning rate, clipped or rescaled inputs, or ``precision="32"``. In a
     hyper-parameter search the trial fails with this message (scikit-learn's
