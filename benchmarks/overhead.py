@@ -27,9 +27,8 @@ import numpy as np
 import torch
 
 from sklearn_ecg.classifiers import ECGResNetClassifier
+from sklearn_ecg.classifiers._params import AUTOCAST_DTYPES as AUTOCAST
 from sklearn_ecg.models import ResNet1d
-
-AUTOCAST = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
 def hand_loop(X, y, *, arch, epochs, batch_size, lr, weight_decay, seed, device,

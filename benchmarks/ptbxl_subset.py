@@ -117,7 +117,9 @@ MODELS = {
         },
     ),
     "default": ("ECGResNetClassifier", {}, {}),
-    # larger: the sizes of Strodthoff et al. 2021 (GPU rows)
+}  # fmt: skip
+#: Larger rows, at the sizes of Strodthoff et al. 2021 (meant for a GPU).
+LARGER = {
     "xresnet1d50": ("ECGXResNetClassifier", {"depth": 50, "base_width": 64}, {}),
     "xresnet1d101": ("ECGXResNetClassifier", {"depth": 101, "base_width": 64}, {}),
     "xresnet1d18_w64": ("ECGXResNetClassifier", {"depth": 18, "base_width": 64}, {}),
@@ -129,10 +131,7 @@ MODELS = {
     ),
     "resnet1d_wang_w128": ("ECGResNetWangClassifier", {"width": 128}, {}),
 }  # fmt: skip
-LARGER = {
-    "xresnet1d50", "xresnet1d101", "xresnet1d18_w64", "resnet1d34", "inception1d_w32",
-    "resnet1d_wang_w128",
-}  # fmt: skip
+MODELS.update(LARGER)
 #: Rows whose overrides replace RECIPE entirely (the paper's recipe, the defaults).
 OWN_RECIPE = {"paper_recipe", "default"}
 ROCKETS = ("minirocket", "multirocket")
