@@ -173,7 +173,9 @@ def repeated_cv_report(
     overlap, so the naive t-interval ``mean +/- t * s / sqrt(J)`` is too narrow.
     By default the Nadeau–Bengio corrected variance
     ``(1/J + n_test/n_train) * s**2`` is used, a conservative but still
-    approximate fix; report the fold scores alongside.
+    approximate fix; report the fold scores alongside. Intervals of scores that
+    live in [0, 1] (AUROC, average precision, G-mean, F1, accuracy, sensitivity,
+    specificity, ...) are clipped to that range; other scores are not.
 
     Parameters
     ----------
