@@ -7,6 +7,11 @@ offers three equivalent routes:
 - ``scoring=get_scorer("gmean")``, which also resolves every scikit-learn name;
 - the module-level objects, e.g. ``scoring=gmean_scorer``.
 
+The field's own metrics are here too: ``"ptbxl_fbeta"`` and ``"ptbxl_gbeta"``
+(the PTB-XL benchmark's F_2 and G_2, records weighted by 1 / their label
+count) and :func:`make_cinc2021_scorer` (the CinC 2021 challenge metric, which
+needs the SNOMED-CT code of each column).
+
 Threshold metrics (sensitivity, specificity, G-mean, F-beta) score the output
 of the estimator's ``predict``, i.e. **at the estimator's own threshold**;
 ranking metrics (AUROC, AP) score ``predict_proba`` (or ``decision_function``).
@@ -28,6 +33,7 @@ from ._classification import (
     study_f1_score,
     study_gmean_score,
 )
+from ._ptbxl_metrics import ptbxl_fbeta_score, ptbxl_gbeta_score
 
 _PROBA = ("predict_proba", "decision_function")
 
@@ -94,6 +100,8 @@ def _build_scorers(pos_label=1) -> dict:
         "study_f1": make_scorer(study_f1_score, response_method="predict"),
         "f1": make_fbeta_scorer(1.0, pos_label=pos_label),
         "f2": make_fbeta_scorer(2.0, pos_label=pos_label),
+        "ptbxl_fbeta": make_scorer(ptbxl_fbeta_score, response_method="predict"),
+        "ptbxl_gbeta": make_scorer(ptbxl_gbeta_score, response_method="predict"),
     }
 
 
@@ -111,6 +119,10 @@ specificity_scorer = _SCORERS["specificity"]
 gmean_scorer = _SCORERS["gmean"]
 #: The seed study's mixed G-mean (for comparison with its numbers only).
 study_gmean_scorer = _SCORERS["study_gmean"]
+#: PTB-XL benchmark F_2 of ``predict`` (multi-label, records weighted 1/n_labels).
+ptbxl_fbeta_scorer = _SCORERS["ptbxl_fbeta"]
+#: PTB-XL benchmark G_2 of ``predict`` (multi-label, records weighted 1/n_labels).
+ptbxl_gbeta_scorer = _SCORERS["ptbxl_gbeta"]
 
 
 def get_scorer_names() -> list[str]:
