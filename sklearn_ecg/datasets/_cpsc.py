@@ -14,14 +14,22 @@ from ..utils import STANDARD_LEADS, check_sfreq
 from ._io import check_option, read_record
 from ._records import apply_length, load_records
 
-#: The nine CPSC2018 classes and their SNOMED-CT codes in the CinC 2020/2021 headers.
+#: The nine CPSC2018 classes and the SNOMED-CT codes of the CinC 2020/2021 headers
+#: mapped to each (a record has the class when it has any of its codes). LBBB,
+#: RBBB and PAC hold exactly the pairs the CinC 2021 challenge scores as one class
+#: (complete/unspecified bundle branch block, atrial/supraventricular premature
+#: beats). PVC holds 427172004 and 17338001, which the challenge also scores as
+#: one class, **plus** "ventricular ectopics" (VEB, 164884008): the code CinC
+#: gives CPSC2018's own PVC records, which the challenge does not score at all
+#: (so not as equivalent to PVC). The first code of each class is the one written
+#: for the original CPSC2018 layout.
 CPSC_CLASSES = ("SNR", "AF", "IAVB", "LBBB", "RBBB", "PAC", "PVC", "STD", "STE")
 CPSC_SNOMED = {
     "SNR": ("426783006",),
     "AF": ("164889003",),
     "IAVB": ("270492004",),
-    # The challenges score these pairs as one class (complete/unspecified block,
-    # supraventricular/atrial and ventricular premature beats).
+    # The challenge scores these pairs as one class (complete/unspecified block,
+    # atrial/supraventricular premature beats); PVC adds the unscored VEB code.
     "LBBB": ("164909002", "733534002"),
     "RBBB": ("59118001", "713427006"),
     "PAC": ("284470004", "63593006"),
@@ -180,8 +188,13 @@ def load_cpsc2018(
       the CinC 2021 root with its source sub-folders works too).
 
     Codes are mapped to the 9 CPSC classes SNR, AF, IAVB, LBBB, RBBB, PAC, PVC, STD,
-    STE, treating the codes the challenges score as equivalent as one class (e.g.
-    RBBB 59118001 and complete RBBB 713427006).
+    STE by ``CPSC_SNOMED``: a record has a class when it has any of its codes.
+    LBBB (164909002, 733534002), RBBB (59118001, 713427006) and PAC (284470004,
+    63593006) are the pairs the CinC 2021 challenge scores as one class. PVC
+    takes 427172004 and 17338001 (also one class for the challenge) **and**
+    ventricular ectopics (VEB, 164884008), the code of CPSC2018's own PVC
+    records in the CinC headers, which the challenge does not score, so a PVC
+    target here is broader than the challenge's PVC class.
 
     **Length policy.** CPSC records last 6-60 s. By default every record is cut to
     its first 5,000 samples (10 s at 500 Hz, as in the seed study) and shorter
