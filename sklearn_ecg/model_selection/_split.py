@@ -1,12 +1,22 @@
-"""Splitters for ECG datasets: PTB-XL's official folds and multi-label stratification.
+"""Splitters for ECG datasets: patient-grouped and stratified.
 
-For patient-grouped cross-validation use scikit-learn's
-:class:`~sklearn.model_selection.StratifiedGroupKFold` with the loaders'
-``patient_ids`` as ``groups``, so that no patient's ECGs land on both sides::
+Every splitter here keeps the records of one patient on one side of each split
+when given the patients as ``groups`` (``load_*(...).patient_ids``):
 
-    from sklearn.model_selection import StratifiedGroupKFold, cross_val_score
+- :class:`RepeatedStratifiedGroupKFold`: binary/multiclass ``y``, scikit-learn's
+  :class:`~sklearn.model_selection.StratifiedGroupKFold` repeated with new seeds;
+- :class:`MultilabelStratifiedGroupKFold` and
+  :class:`RepeatedMultilabelStratifiedGroupKFold`: multi-label ``y``, iterative
+  stratification over whole patients (:class:`MultilabelStratifiedKFold` does the
+  same whenever ``groups`` is passed);
+- :class:`PTBXLFoldSplit`: PTB-XL's official folds, patient-disjoint by design.
+
+Groups may be of any hashable type (``"p0"``, 17, ...); :func:`check_groups`
+validates them::
+
+    from sklearn.model_selection import cross_val_score
     ds = load_ptbxl(path)
-    cv = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=0)
+    cv = RepeatedStratifiedGroupKFold(n_splits=5, n_repeats=5, random_state=0)
     cross_val_score(clf, ds.data, y, groups=ds.patient_ids, cv=cv)
 """
 
@@ -15,12 +25,69 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import BaseCrossValidator
 
 # GroupsConsumerMixin makes the splitter request `groups` under metadata routing.
 from sklearn.model_selection._split import GroupsConsumerMixin, _BaseKFold
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import _num_samples, column_or_1d
+
+
+def check_groups(groups, n_samples: int | None = None) -> np.ndarray:
+    """Validate patient ids (or any groups) and encode them as integers.
+
+    Parameters
+    ----------
+    groups : array-like of shape (n_samples,)
+        One hashable group label per record (str, int, ...); missing values
+        (None, NaN) are refused.
+    n_samples : int, default=None
+        The number of records ``groups`` must have.
+
+    Returns
+    -------
+    codes : ndarray of int of shape (n_samples,)
+        ``codes[i] == codes[j]`` exactly when records ``i`` and ``j`` share a
+        group; codes follow the order of first appearance.
+
+    Raises
+    ------
+    ValueError
+        If ``groups`` is None, not 1-D, misaligned with the records, or has
+        missing values.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.model_selection import check_groups
+    >>> check_groups(["p0", "p1", "p0", 7]).tolist()
+    [0, 1, 0, 2]
+    """
+    if groups is None:
+        raise ValueError(
+            "This splitter needs groups (e.g. patient ids) to keep each patient on "
+            "one side of every split: pass groups=ds.patient_ids to split(), "
+            "cross_validate() or the search's fit()."
+        )
+    values = np.asarray(groups, dtype=object)
+    if values.ndim != 1:
+        raise ValueError(
+            f"groups must be 1-D (one id per record), got shape {values.shape}."
+        )
+    if n_samples is not None and values.shape[0] != n_samples:
+        raise ValueError(
+            f"groups has {values.shape[0]} entries but there are {n_samples} "
+            "records; pass the group (patient id) of each record, in order."
+        )
+    missing = pd.isna(values)
+    if missing.any():
+        raise ValueError(
+            f"groups has {int(missing.sum())} missing value(s) (e.g. record "
+            f"{int(np.flatnonzero(missing)[0])}); give every record a patient id, "
+            "e.g. its own record id when the patient is unknown."
+        )
+    codes, _ = pd.factorize(values, sort=False)
+    return codes.astype(np.intp)
 
 
 def _fold_set(folds, name):
@@ -141,7 +208,7 @@ class PTBXLFoldSplit(GroupsConsumerMixin, BaseCrossValidator):
         return 1
 
 
-class MultilabelStratifiedKFold(_BaseKFold):
+class MultilabelStratifiedKFold(GroupsConsumerMixin, _BaseKFold):
     """K-fold preserving the frequency of every label in multi-label data.
 
     Implements the iterative stratification of Sechidis et al. (2011): the
@@ -149,6 +216,11 @@ class MultilabelStratifiedKFold(_BaseKFold):
     fold that most lacks that label (ties: the fold that most lacks records, then
     random). Records without any label fill the folds that need records. With a
     1-D ``y`` each class is treated as one label.
+
+    When ``groups`` (patient ids) are passed, whole groups are distributed instead
+    of records (a group counts with all its labels and records, larger groups
+    first), so no patient is on both sides of a split; see
+    :class:`MultilabelStratifiedGroupKFold`, which requires them.
 
     Parameters
     ----------
@@ -160,6 +232,10 @@ class MultilabelStratifiedKFold(_BaseKFold):
         deterministic.
     random_state : int, RandomState instance or None, default=None
         Seed used when ``shuffle=True``.
+
+    See Also
+    --------
+    RepeatedMultilabelStratifiedGroupKFold : Repeated with different seeds.
 
     References
     ----------
@@ -180,8 +256,10 @@ class MultilabelStratifiedKFold(_BaseKFold):
         super().__init__(n_splits=n_splits, shuffle=shuffle, random_state=random_state)
 
     def _iter_test_indices(self, X=None, y=None, groups=None):
+        Y = _as_label_matrix(y)
+        codes = None if groups is None else check_groups(groups, Y.shape[0])
         fold_of = _iterative_stratification(
-            _as_label_matrix(y), self.n_splits, self.shuffle, self.random_state
+            Y, self.n_splits, self.shuffle, self.random_state, codes
         )
         for k in range(self.n_splits):
             yield np.flatnonzero(fold_of == k)
@@ -195,8 +273,9 @@ class MultilabelStratifiedKFold(_BaseKFold):
             Data; only its length is used.
         y : array-like of shape (n_records, n_labels) or (n_records,)
             Multi-hot labels, or class labels.
-        groups : object
-            Ignored.
+        groups : array-like of shape (n_records,), default=None
+            Patient id (any hashable) of each record; records of one group are
+            kept together. None splits records.
 
         Yields
         ------
@@ -205,8 +284,59 @@ class MultilabelStratifiedKFold(_BaseKFold):
         """
         if y is None:
             raise ValueError(
-                "MultilabelStratifiedKFold needs y (multi-hot labels) to stratify."
+                f"{type(self).__name__} needs y (multi-hot labels) to stratify."
             )
+        return super().split(X, y, groups)
+
+
+class MultilabelStratifiedGroupKFold(MultilabelStratifiedKFold):
+    """Multi-label stratified K-fold that keeps each patient in one fold.
+
+    :class:`MultilabelStratifiedKFold` with ``groups`` required: the iterative
+    stratification distributes whole groups, each with the label counts and the
+    number of records of its members. Groups may be of any hashable type.
+
+    Parameters
+    ----------
+    n_splits : int, default=5
+        Number of folds, at least 2 and at most the number of groups.
+    shuffle : bool, default=False
+        Shuffle the order in which groups are assigned and break ties at random.
+    random_state : int, RandomState instance or None, default=None
+        Seed used when ``shuffle=True``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.model_selection import MultilabelStratifiedGroupKFold
+    >>> Y = np.array([[1, 0], [1, 0], [0, 1], [0, 1], [1, 1], [1, 1]])
+    >>> patients = ["a", "a", "b", "c", "d", "e"]
+    >>> cv = MultilabelStratifiedGroupKFold(n_splits=2)
+    >>> folds = [test for _, test in cv.split(Y, Y, patients)]
+    >>> [sorted({patients[i] for i in test}) for test in folds]
+    [['a', 'b', 'c'], ['d', 'e']]
+    >>> [Y[test].sum(axis=0).tolist() for test in folds]
+    [[2, 2], [2, 2]]
+    """
+
+    def split(self, X, y, groups=None):
+        """Generate indices to split data into training and test set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_records, ...)
+            Data; only its length is used.
+        y : array-like of shape (n_records, n_labels) or (n_records,)
+            Multi-hot labels, or class labels.
+        groups : array-like of shape (n_records,)
+            Patient id (any hashable) of each record; required.
+
+        Yields
+        ------
+        train, test : ndarray of int
+            Indices of the training and test records of each fold.
+        """
+        check_groups(groups, _num_samples(X))
         return super().split(X, y, groups)
 
 
@@ -224,31 +354,50 @@ def _as_label_matrix(y) -> np.ndarray:
     return y.astype(bool)
 
 
-def _iterative_stratification(Y, n_splits, shuffle, random_state):
-    """Return the fold index of each record (Sechidis et al. 2011, Algorithm 1)."""
-    n, _ = Y.shape
-    if n_splits > n:
-        raise ValueError(f"Cannot have n_splits={n_splits} greater than n={n}.")
+def _iterative_stratification(Y, n_splits, shuffle, random_state, groups=None):
+    """Return the fold of each record; whole groups move together if given."""
+    n = Y.shape[0]
+    codes = np.arange(n) if groups is None else np.asarray(groups)
+    n_units = int(codes.max()) + 1 if n else 0
+    counts = np.zeros((n_units, Y.shape[1]))
+    np.add.at(counts, codes, Y)
+    sizes = np.bincount(codes, minlength=n_units)
+    if n_splits > n_units:
+        what = f"n={n}" if groups is None else f"the number of groups ({n_units})"
+        raise ValueError(f"Cannot have n_splits={n_splits} greater than {what}.")
+    fold_of = _assign_units(counts, sizes, n_splits, shuffle, random_state)
+    if np.bincount(fold_of, minlength=n_splits).min() == 0:
+        raise ValueError(
+            f"Could not give every one of the n_splits={n_splits} folds a group; "
+            "use fewer splits or more (smaller) groups."
+        )
+    return fold_of[codes]
+
+
+def _assign_units(counts, sizes, n_splits, shuffle, random_state):
+    """Sechidis et al. (2011), Algorithm 1, over units with label counts and sizes."""
+    m = sizes.size
     rng = check_random_state(random_state) if shuffle else None
-    order = rng.permutation(n) if shuffle else np.arange(n)
-    Y = Y[order]
-    need_all = np.full(n_splits, n / n_splits)
-    need = np.outer(np.full(n_splits, 1 / n_splits), Y.sum(axis=0))  # (k, L)
-    fold_of = np.full(n, -1)
-    remaining = Y.copy()
+    order = rng.permutation(m) if shuffle else np.arange(m)
+    order = order[np.argsort(-sizes[order], kind="stable")]  # larger units first
+    counts, sizes = counts[order], sizes[order]
+    need_all = np.full(n_splits, sizes.sum() / n_splits)
+    need = np.outer(np.full(n_splits, 1 / n_splits), counts.sum(axis=0))  # (k, L)
+    fold_of = np.full(m, -1)
+    remaining = counts > 0
     while remaining.any():
-        counts = remaining.sum(axis=0)
-        label = np.flatnonzero(counts == counts[counts > 0].min())[0]
+        n_left = remaining.sum(axis=0)
+        label = np.flatnonzero(n_left == n_left[n_left > 0].min())[0]
         for i in np.flatnonzero(remaining[:, label]):
             fold = _best_fold(need[:, label], need_all, rng)
             fold_of[i] = fold
-            need[fold] -= Y[i]
-            need_all[fold] -= 1
+            need[fold] -= counts[i]
+            need_all[fold] -= sizes[i]
             remaining[i] = False
-    for i in np.flatnonzero(fold_of < 0):  # unlabelled records
+    for i in np.flatnonzero(fold_of < 0):  # units without labels
         fold_of[i] = _best_fold(need_all, need_all, rng)
-        need_all[fold_of[i]] -= 1
-    out = np.empty(n, dtype=int)
+        need_all[fold_of[i]] -= sizes[i]
+    out = np.empty(m, dtype=int)
     out[order] = fold_of
     return out
 
