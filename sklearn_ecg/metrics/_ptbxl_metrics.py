@@ -226,7 +226,10 @@ def ptbxl_tune_thresholds(
     Returns
     -------
     thresholds : ndarray of shape (n_classes,)
-        To be used with :func:`ptbxl_apply_thresholds` (``proba > t``).
+        To be used with :func:`ptbxl_apply_thresholds` (``proba > t``). A class
+        whose ``y_true`` column holds a single value gets what the reference
+        gives: ``inf`` with ``"youden"`` (scikit-learn warns that the ROC curve
+        is undefined) and, without positives, 0.0 with ``"gbeta"``.
 
     Examples
     --------

@@ -155,6 +155,14 @@ def test_ptbxl_thresholds_match_reference():
     )
 
 
+def test_ptbxl_thresholds_single_valued_class():
+    y, p = [[1, 0], [1, 0], [0, 0]], [[0.9, 0.2], [0.8, 0.7], [0.1, 0.3]]
+    with pytest.warns(UndefinedMetricWarning):
+        np.testing.assert_array_equal(ptbxl_tune_thresholds(y, p), [0.8, np.inf])
+    t = ptbxl_tune_thresholds(y, p, method="gbeta")
+    np.testing.assert_allclose(t, [10 / 99, 0.0])
+
+
 def test_ptbxl_threshold_bad_input():
     with pytest.raises(ValueError, match="method"):
         ptbxl_tune_thresholds(THR_Y_TRUE, THR_PROBA, method="f1")
