@@ -18,6 +18,7 @@ from ._io import safe_join
 _SEPARATORS = ",;\t|"
 _RECORD_SUFFIXES = (".xml", ".hea", ".dat", ".mat", ".csv", ".edf")
 _MAX_LISTED = 10
+_BINARY = ("0", "1", "0.0", "1.0", "True", "False")
 
 
 class LabelTable:
@@ -191,11 +192,13 @@ def _empty(value) -> bool:
         isinstance(value, str) and not value.strip())  # fmt: skip
 
 
-def check_cells(table: LabelTable, rec, label_cols, pat, root) -> list[str]:
-    """Check every cell; raise one ValueError naming each bad one. Return record ids."""
-    problems, ids = [], []
-    frame = table.frame
-    for i, value in enumerate(frame[rec]):
+def _shown(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _record_problems(table: LabelTable, rec, root, problems) -> list[str]:
+    ids = []
+    for i, value in enumerate(table.frame[rec]):
         if _empty(value):
             problems.append(f"{table.cell(i, rec)}: empty record name")
             ids.append("")
@@ -207,13 +210,21 @@ def check_cells(table: LabelTable, rec, label_cols, pat, root) -> list[str]:
             problems.append(
                 f"{table.cell(i, rec)}: {value!r} points outside the folder"
             )
+    return ids
+
+
+def check_cells(table: LabelTable, rec, label_cols, pat, root) -> list[str]:
+    """Check every cell; raise one ValueError naming each bad one. Return record ids."""
+    problems = []
+    ids = _record_problems(table, rec, root, problems)
+    multi = len(label_cols) > 1
     for col in label_cols + ([pat] if pat is not None else []):
-        for i, value in enumerate(frame[col]):
+        for i, value in enumerate(table.frame[col]):
             if _empty(value):
                 problems.append(f"{table.cell(i, col)}: empty")
-            elif len(label_cols) > 1 and col != pat and str(value) not in (
-                    "0", "1", "0.0", "1.0", "True", "False"):  # fmt: skip
-                problems.append(f"{table.cell(i, col)}: {value!r} is not 0 or 1")
+            elif multi and col != pat and str(value) not in _BINARY:
+                bad = _shown(value)
+                problems.append(f"{table.cell(i, col)}: {bad!r} is not 0 or 1")
     if problems:
         shown = "; ".join(problems[:_MAX_LISTED])
         more = f" and {len(problems) - _MAX_LISTED} more" if len(problems) > 10 else ""
