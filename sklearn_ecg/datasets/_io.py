@@ -169,9 +169,12 @@ def header_sfreq(path: str | os.PathLike) -> float | None:
     return value
 
 
-def check_header_sfreq(path: str | os.PathLike, fs: float) -> float:
-    """Return wfdb's ``fs`` after checking it against the header text."""
-    written = header_sfreq(path)
+def check_header_sfreq(path: str | os.PathLike, fs: float, written=None) -> float:
+    """Return wfdb's ``fs`` after checking it against the header text.
+
+    ``written`` is :func:`header_sfreq`'s result when already read.
+    """
+    written = header_sfreq(path) if written is None else written
     if written is not None and not math.isclose(written, fs, rel_tol=1e-9):
         raise ValueError(
             f"WFDB header {f'{path}.hea'!r} gives the sampling frequency "
@@ -223,7 +226,7 @@ def read_record(path: str | os.PathLike, comments: bool = False):
         is not a positive number (see :func:`header_sfreq`).
     """
     path = str(path)
-    header_sfreq(path)  # refuses a corrupt rate before wfdb maps it to 250 Hz
+    written = header_sfreq(path)  # a corrupt rate is refused before wfdb reads 250
     try:
         record = wfdb.rdrecord(path, return_res=32)
     except FileNotFoundError as exc:
@@ -244,7 +247,7 @@ def read_record(path: str | os.PathLike, comments: bool = False):
             "truncated. Re-download or re-export the record."
         )
     names = [standard_lead_name(n) for n in record.sig_name]
-    sfreq = check_header_sfreq(path, float(record.fs))
+    sfreq = check_header_sfreq(path, float(record.fs), written)
     out = (np.ascontiguousarray(signal.T, dtype=np.float32), sfreq, names)
     return (*out, list(record.comments)) if comments else out
 
