@@ -97,8 +97,12 @@ def _has_header(rows, record_pos, names, exists) -> bool:
     if any(isinstance(n, str) and n in first for n in names):
         return True
     named = [exists(r[record_pos]) for r in rows]
-    if rest and not named[0] and any(named[1:]):
-        return True
+    if named[0]:
+        return False  # row 1 names a record on disk: it is data
+    if any(named[1:]) and not any(
+        cell in {r[j] for r in rest} for j, cell in enumerate(first) if j != record_pos
+    ):
+        return True  # names no record, and its cells are no values of the columns
     for j, cell in enumerate(first):
         others = [r[j] for r in rest if r[j] != ""]
         if others and not _is_number(cell) and all(_is_number(c) for c in others):

@@ -66,10 +66,13 @@ def load_wfdb_folder(
 
     **Header rule.** The first row of a CSV is a header when (a) it holds a
     column name passed as ``record_column``, ``label_columns`` or
-    ``patient_column``; or (b) its record cell names no record in ``path`` while
-    a later row's does (``record,label`` over string labels); or (c) one of its
-    cells is not a number while every other cell of that column is. Otherwise
-    every row is data and columns are named by position (0, 1, ...).
+    ``patient_column``. Otherwise it is data when its record cell names a
+    record in ``path``; it is a header when (b) its record cell names none
+    while a later row's does and none of its other cells occurs as a value
+    further down its column (``record,label`` over string labels), or (c) one
+    of its cells is not a number while every other cell of that column is
+    (``record;label`` over 0/1). Otherwise every row is data and columns are
+    named by position (0, 1, ...).
 
     **Cells.** Every record, label and patient cell must be filled; with
     several label columns each label cell must be 0 or 1. One ValueError lists

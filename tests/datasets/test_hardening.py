@@ -202,3 +202,11 @@ def test_cinc_sample_duplicate_pair_is_found(shared_data_dir):
     i, j = ids.index("records/E07509"), ids.index("records/E07510")
     assert ds.groups[i] == ds.groups[j]
     assert len(np.unique(ds.groups)) == 59 and ds.patient_ids is None
+
+
+def test_missing_first_record_is_not_taken_for_a_header(folder, tmp_path):
+    csv = write(tmp_path, "gone.xml;0\nr1.xml;1\nr2.xml;0\n")
+    with pytest.raises(FileNotFoundError, match="'gone'"):
+        load_wfdb_folder(folder, labels=csv)
+    ds = load_wfdb_folder(folder, labels=write(tmp_path, "r0;x\nr1;0\nr2;1\n", "b.csv"))
+    assert list(ds.record_ids) == ["r0", "r1", "r2"]  # row 1 names a record: data
