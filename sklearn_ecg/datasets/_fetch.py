@@ -166,8 +166,17 @@ def _read_sums(root: Path, base_url: str) -> dict[str, str]:
 
 
 class _Buffer(list):
+    """In-memory sink for the checksum list, capped (PTB-XL's is a few MB)."""
+
+    limit = 256 << 20
+
     def write(self, block):
         self.append(block)
+        if sum(map(len, self)) > self.limit:
+            raise ValueError(
+                f"SHA256SUMS.txt is larger than {self.limit >> 20} MiB; base_url does "
+                "not serve a PTB-XL checksum list."
+            )
 
     def getvalue(self) -> bytes:
         return b"".join(self)
