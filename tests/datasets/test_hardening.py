@@ -210,3 +210,14 @@ def test_missing_first_record_is_not_taken_for_a_header(folder, tmp_path):
         load_wfdb_folder(folder, labels=csv)
     ds = load_wfdb_folder(folder, labels=write(tmp_path, "r0;x\nr1;0\nr2;1\n", "b.csv"))
     assert list(ds.record_ids) == ["r0", "r1", "r2"]  # row 1 names a record: data
+
+
+def test_signal_hash_ignores_float_width_but_not_content_or_shape():
+    from sklearn_ecg.datasets._io import signal_hash
+
+    x = np.random.default_rng(0).normal(size=(12, 100))
+    assert signal_hash(x) == signal_hash(x.astype(np.float32))
+    assert signal_hash(x) != signal_hash(x.reshape(6, 200))
+    y = x.copy()
+    y[3, 7] += 1e-3
+    assert signal_hash(x) != signal_hash(y)
