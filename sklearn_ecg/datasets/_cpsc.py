@@ -12,7 +12,7 @@ from sklearn.utils import Bunch
 
 from ..utils import STANDARD_LEADS, check_sfreq
 from ._io import check_option, read_record
-from ._records import apply_length, load_records
+from ._records import apply_length, duplicate_groups, load_records
 
 #: The nine CPSC2018 classes and the SNOMED-CT codes of the CinC 2020/2021 headers
 #: mapped to each (a record has the class when it has any of its codes). LBBB,
@@ -83,12 +83,12 @@ def _read_wfdb_layout(path, leads, sfreq, length, on_missing):
         return signal, rate, names
 
     paths = [h.with_suffix("") for h in headers]
-    data, rate, names, ok = load_records(
+    data, rate, names, ok, hashes = load_records(
         paths, ids, sfreq=sfreq, leads=leads, length=length, on_missing=on_missing,
         reader=reader,
     )  # fmt: skip
     rows = [{"record": i, **meta[str(p)]} for i, p, k in zip(ids, paths, ok) if k]
-    return data, rate, names, pd.DataFrame(rows)
+    return data, rate, names, pd.DataFrame(rows).assign(signal_hash=hashes)
 
 
 def _read_mat(fname):
@@ -121,7 +121,7 @@ def _read_original_layout(path, leads, sfreq, length, on_missing):
             "the CPSC2018 header Recording,First_label,Second_label,Third_label."
         )
     ids = ref["Recording"].str.strip().tolist()
-    data, rate, names, ok = load_records(
+    data, rate, names, ok, hashes = load_records(
         [path / f"{i}.mat" for i in ids], ids, sfreq=sfreq, leads=leads,
         length=length, on_missing=on_missing, reader=_read_mat,
     )  # fmt: skip
@@ -137,7 +137,8 @@ def _read_original_layout(path, leads, sfreq, length, on_missing):
         labels = {CPSC_CLASSES[int(v) - 1] for v in values}
         dx = [CPSC_SNOMED[c][0] for c in CPSC_CLASSES if c in labels]
         rows.append({"record": i, "dx": dx, "age": np.nan, "sex": None})
-    return data, rate, names, pd.DataFrame([r for r, k in zip(rows, ok) if k])
+    frame = pd.DataFrame([r for r, k in zip(rows, ok) if k])
+    return data, rate, names, frame.assign(signal_hash=hashes)
 
 
 def _encode(dx_lists, classes):
@@ -233,10 +234,18 @@ def load_cpsc2018(
         With ``data`` (float32 (n_records, n_leads, n_times) or a list),
         ``target`` (int64 multi-hot (n_records, n_classes)), ``target_names``,
         ``sfreq``, ``lead_names``, ``frame`` (``dx``, ``age``, ``sex``,
-        ``n_times`` by record), ``record_ids``, ``patient_ids`` (None: not
-        published) and ``DESCR``.
+        ``n_times`` by record), ``record_ids``, ``patient_ids`` (None: neither
+        the CinC headers nor REFERENCE.csv give patients), ``groups`` (int64;
+        one value per record, shared by records with identical signals) and
+        ``DESCR``.
     (data, target) : tuple
         If ``return_X_y`` is True.
+
+    Warns
+    -----
+    DuplicateSignalWarning
+        If records have identical signals (the CinC 2021 sample has one pair,
+        ``E07509`` and ``E07510``).
 
     Examples
     --------
@@ -272,10 +281,11 @@ def load_cpsc2018(
     frame, target = frame[keep].set_index("record"), target[keep]
     ids = frame.index.tolist()
     data = apply_length([s for s, k in zip(signals, keep) if k], ids, length)
+    groups = duplicate_groups(frame.pop("signal_hash").tolist(), ids)
     if return_X_y:
         return data, target
     return Bunch(
         data=data, target=target, target_names=target_names, sfreq=rate,
         lead_names=list(names), frame=frame, record_ids=np.array(ids),
-        patient_ids=None, DESCR=_DESCR,
+        patient_ids=None, groups=groups, DESCR=_DESCR,
     )  # fmt: skip

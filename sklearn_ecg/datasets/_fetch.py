@@ -10,18 +10,23 @@ urllib client does the job with ``.part`` files, HTTP Range resume and SHA-256.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
-import shutil
+import re
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ._io import check_option, get_data_home
+import pandas as pd
+
+from ._io import check_option, get_data_home, safe_join
 from ._ptbxl import load_ptbxl
 
 PTBXL_URL = "https://physionet.org/files/ptb-xl/1.0.3/"
 _CHUNK = 1 << 20
+_SUMS_LINE = re.compile(r"([0-9a-fA-F]{64}) [ *](.+)")
+_TABLES = ("ptbxl_database.csv", "scp_statements.csv")
 
 
 def _sha256(fname: Path) -> str:
@@ -32,20 +37,39 @@ def _sha256(fname: Path) -> str:
     return digest.hexdigest()
 
 
-def parse_sha256sums(text: str) -> dict[str, str]:
-    """Parse ``sha256sum`` output (``<hex>  <path>`` or ``<hex> *<path>``)."""
+def parse_sha256sums(text: str, root: str | os.PathLike = ".") -> dict[str, str]:
+    """Parse ``sha256sum`` output (``<hex>  <path>`` or ``<hex> *<path>``) strictly.
+
+    The text must end with a newline (a list cut short mid-line is refused) and
+    every path must be a plain relative path that stays inside ``root`` (see
+    :func:`~sklearn_ecg.datasets._io.safe_join`); one bad line rejects the list.
+    """
+    if text and not text.endswith("\n"):
+        raise ValueError(
+            "SHA256SUMS.txt does not end with a newline: the list was cut short "
+            "(a dropped connection?). Re-run to download it again."
+        )
     sums = {}
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        parts = line.strip().split(maxsplit=1)
-        if len(parts) != 2 or len(parts[0]) != 64:
+        match = _SUMS_LINE.fullmatch(line.rstrip("\r"))
+        if match is None:
             raise ValueError(
                 f"SHA256SUMS.txt line {n} is malformed: {line!r}; expected "
                 "'<64 hex digits> <path>'. The download is corrupt; retry."
             )
-        sums[parts[1].lstrip("*").strip()] = parts[0].lower()
+        name = match.group(2)
+        safe_join(root, name, f"SHA256SUMS.txt line {n}: entry")
+        sums[name] = match.group(1).lower()
     return sums
+
+
+def _network_error(url: str, exc) -> OSError:
+    return OSError(
+        f"Could not download {url!r} ({type(exc).__name__}: {exc}). Check the network "
+        "or base_url; re-run to resume where it stopped."
+    )
 
 
 def _open(url: str, start: int = 0, timeout: float = 60.0):
@@ -63,35 +87,99 @@ def _open(url: str, start: int = 0, timeout: float = 60.0):
             f"Could not download {url!r} (HTTP {exc.code}). Check base_url; re-run to "
             "resume where it stopped."
         ) from exc
-    except urllib.error.URLError as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        raise _network_error(url, exc) from exc
+
+
+def _resume_offset(response, start: int) -> int:
+    """Byte offset the response body starts at (0 when the server ignored Range)."""
+    if start and response.status == 206:
+        match = re.match(r"bytes (\d+)-", response.headers.get("Content-Range", ""))
+        if match and int(match.group(1)) == start:
+            return start
+    return 0
+
+
+def _copy(response, out, url: str) -> None:
+    """Copy the body; a body shorter than its Content-Length is a network fault."""
+    expected = response.headers.get("Content-Length")
+    received = 0
+    try:
+        for block in iter(lambda: response.read(_CHUNK), b""):
+            out.write(block)
+            received += len(block)
+    except (OSError, http.client.HTTPException) as exc:
+        raise _network_error(url, exc) from exc
+    if expected is not None and expected.isdigit() and received < int(expected):
         raise OSError(
-            f"Could not download {url!r} ({exc}). Check the network or base_url; "
-            "re-run to resume where it stopped."
-        ) from exc
+            f"Connection to {url!r} closed after {received} of {expected} bytes; the "
+            "partial file was kept. Re-run to resume where it stopped."
+        )
 
 
 def download_file(url: str, dest: Path, sha256: str | None = None) -> Path:
     """Download ``url`` to ``dest`` through ``dest.part``, resuming a partial one.
 
-    A present ``.part`` file is continued with an HTTP Range request (servers
-    that ignore Range restart it). The finished file must match ``sha256``; a
-    mismatch deletes it and raises, so the next run starts clean.
+    A present ``.part`` file is continued with an HTTP Range request; a server
+    that ignores Range (200 instead of 206) restarts the file from its first
+    byte. A network fault (refused or dropped connection, short body) raises
+    OSError and keeps the ``.part`` file for the next run. The finished file
+    must match ``sha256``: a mismatch is bad content, deletes the file and
+    raises ValueError.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
+    if part.is_symlink() or dest.is_symlink():
+        raise ValueError(f"{str(part)!r} or {str(dest)!r} is a symbolic link; refused.")
     start = part.stat().st_size if part.exists() else 0
+    if start and sha256 is not None and _sha256(part) == sha256:
+        os.replace(part, dest)  # the previous run got every byte
+        return dest
     with _open(url, start) as response:
-        resumed = start > 0 and response.status == 206
-        with open(part, "ab" if resumed else "wb") as out:
-            shutil.copyfileobj(response, out, _CHUNK)
+        offset = _resume_offset(response, start)
+        with open(part, "r+b" if offset else "wb") as out:
+            out.seek(offset)
+            out.truncate()
+            _copy(response, out, url)
     if sha256 is not None and _sha256(part) != sha256:
         part.unlink()
         raise ValueError(
             f"SHA-256 of {str(dest)!r} downloaded from {url!r} does not match "
-            "SHA256SUMS.txt; the partial file was deleted. Re-run to download again."
+            "SHA256SUMS.txt; the file was deleted. Re-run to download it again, or "
+            "check that base_url is a faithful mirror."
         )
     os.replace(part, dest)
     return dest
+
+
+def _read_sums(root: Path, base_url: str) -> dict[str, str]:
+    """Fetch SHA256SUMS.txt into memory and validate every entry before any write."""
+    url = base_url + "SHA256SUMS.txt"
+    with _open(url) as response:
+        buffer = _Buffer()
+        _copy(response, buffer, url)
+    try:
+        text = buffer.getvalue().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{url!r} is not a text checksum list ({exc}).") from exc
+    return parse_sha256sums(text, root)
+
+
+class _Buffer(list):
+    """In-memory sink for the checksum list, capped (PTB-XL's is a few MB)."""
+
+    limit = 256 << 20
+
+    def write(self, block):
+        self.append(block)
+        if sum(map(len, self)) > self.limit:
+            raise ValueError(
+                f"SHA256SUMS.txt is larger than {self.limit >> 20} MiB; base_url does "
+                "not serve a PTB-XL checksum list."
+            )
+
+    def getvalue(self) -> bytes:
+        return b"".join(self)
 
 
 def _wanted(sums: dict, sampling_rate: int) -> list[str]:
@@ -101,13 +189,29 @@ def _wanted(sums: dict, sampling_rate: int) -> list[str]:
     )
 
 
+def _check_listed(root: Path, sums: dict, sampling_rate: int, base_url: str) -> None:
+    """Every record of ptbxl_database.csv must be listed (a cut list is refused)."""
+    column = {100: "filename_lr", 500: "filename_hr"}[sampling_rate]
+    try:
+        names = pd.read_csv(root / "ptbxl_database.csv", usecols=[column])[column]
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise ValueError(
+            f"ptbxl_database.csv from {base_url!r} is invalid ({exc})."
+        ) from exc
+    wanted = [f"{n}{ext}" for n in names for ext in (".hea", ".dat")]
+    unlisted = [f for f in wanted if f not in sums]
+    if unlisted:
+        raise ValueError(
+            f"SHA256SUMS.txt at {base_url!r} does not list {len(unlisted)} record "
+            f"files of ptbxl_database.csv (e.g. {unlisted[0]!r}): the list is "
+            "incomplete or was cut short. Re-run, or check base_url."
+        )
+
+
 def _fetch_release(root: Path, base_url: str, sampling_rate: int, n_jobs: int):
-    # The checksum list itself has no checksum: always fetch it whole.
-    (root / "SHA256SUMS.txt.part").unlink(missing_ok=True)
-    sums_file = download_file(base_url + "SHA256SUMS.txt", root / "SHA256SUMS.txt")
-    sums = parse_sha256sums(sums_file.read_text())
+    sums = _read_sums(root, base_url)  # raises before anything is written
     files = _wanted(sums, sampling_rate)
-    missing = {"ptbxl_database.csv", "scp_statements.csv"} - set(files)
+    missing = set(_TABLES) - set(files)
     if missing:
         raise ValueError(
             f"SHA256SUMS.txt at {base_url!r} lists no {sorted(missing)}; base_url "
@@ -115,11 +219,14 @@ def _fetch_release(root: Path, base_url: str, sampling_rate: int, n_jobs: int):
         )
 
     def get(rel):
-        dest = root / rel
+        dest = safe_join(root, rel, "SHA256SUMS.txt entry")
         if dest.is_file() and _sha256(dest) == sums[rel]:
             return  # already complete and intact
         download_file(base_url + rel, dest, sums[rel])
 
+    for table in _TABLES:
+        get(table)
+    _check_listed(root, sums, sampling_rate, base_url)
     with ThreadPoolExecutor(max_workers=n_jobs) as pool:
         list(pool.map(get, files))  # list() re-raises the first error
 
@@ -140,7 +247,15 @@ def fetch_ptbxl(
     ``records500/`` about 2.5 GB). Each file is verified against its SHA-256;
     an interrupted run resumes partial files with HTTP Range requests, and files
     already present and intact are not downloaded again. A marker file records a
-    completed download so that later calls do not touch the network.
+    completed download so that later calls do not touch the network; it is
+    written only when every file listed for the record set arrived intact and
+    the checksum list names every record of ``ptbxl_database.csv``.
+
+    **Safety.** File names come from the server's ``SHA256SUMS.txt``; the whole
+    list is checked before anything is written: an absolute name, a ``..``, ``.``
+    or empty segment, a backslash or a drive letter, or a symbolic link in the
+    download folder on the way to a file is refused with a ValueError naming the
+    entry. A list that does not end with a newline (cut short) is refused.
 
     Parameters
     ----------
@@ -169,9 +284,12 @@ def fetch_ptbxl(
     FileNotFoundError
         If the data are absent and ``download_if_missing`` is False.
     OSError
-        If the network fails (re-run to resume).
+        If the network fails: refused or dropped connection, a body shorter
+        than announced, an HTTP error. Partial files are kept; re-run to resume.
     ValueError
-        If a file does not match its SHA-256.
+        Bad content: a file that does not match its SHA-256 (deleted), or a
+        checksum list that is malformed, cut short, incomplete or names a path
+        outside the folder.
 
     Examples
     --------

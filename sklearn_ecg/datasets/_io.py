@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+import re
 import shutil
 import warnings
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import wfdb
@@ -22,7 +24,9 @@ from ..utils import STANDARD_LEADS
 DATA_HOME_ENV = "SKLEARN_ECG_DATA"
 
 #: Bumped whenever the on-disk cache layout or the decoding changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
 
 # Upper-cased spellings of the standard leads seen in PTB-XL, CinC and hospital exports.
 _LEAD_ALIASES = {name.upper(): name for name in STANDARD_LEADS}
@@ -69,6 +73,129 @@ def standard_lead_name(name: str) -> str:
     return _LEAD_ALIASES.get(key, str(name).strip())
 
 
+def safe_join(root: str | os.PathLike, name: str, what: str, *, links: bool = False):
+    """Join a relative POSIX ``name`` from outside data to ``root``, refusing escapes.
+
+    ``name`` must be relative, use ``/`` only, and have no empty, ``.`` or ``..``
+    segment; the joined path must resolve inside ``root``. With ``links=False`` an
+    existing symbolic link on the way (a folder or the file itself) is refused too,
+    so that a write can never follow a link out of ``root``.
+
+    Raises
+    ------
+    ValueError
+        Naming ``what`` (e.g. "SHA256SUMS.txt entry") and the offending name.
+    """
+    text = str(name)
+    bad = (
+        not text
+        or "\\" in text
+        or "\0" in text
+        or text.startswith("/")
+        or _DRIVE.match(text)
+        or any(seg in ("", ".", "..") for seg in text.split("/"))
+    )
+    if bad:
+        raise ValueError(
+            f"{what} {text!r} is not a plain relative path (absolute, '..', '.', "
+            "empty segment, backslash or drive letter); refusing a path that could "
+            f"leave the folder {str(root)!r}."
+        )
+    root = Path(root)
+    dest = root.joinpath(*PurePosixPath(text).parts)
+    if not links:
+        node = root
+        for part in PurePosixPath(text).parts:
+            node = node / part
+            if node.is_symlink():
+                raise ValueError(
+                    f"{what} {text!r} goes through the symbolic link {str(node)!r}; "
+                    f"refusing to follow links inside {str(root)!r}. Remove the link."
+                )
+    base = root.resolve()
+    if not dest.resolve().is_relative_to(base):
+        raise ValueError(
+            f"{what} {text!r} resolves to {str(dest.resolve())!r}, outside the folder "
+            f"{str(base)!r}; refused."
+        )
+    return dest
+
+
+def header_sfreq(path: str | os.PathLike) -> float | None:
+    """Return the rate written on the record line of ``<path>.hea`` (None if absent).
+
+    The record line is the first line that is neither blank nor a ``#`` comment:
+    ``name[/n_segments] n_signals [fs[/counter_freq[(base)]] [n_samples ...]]``.
+    wfdb turns an unreadable rate (``0``, ``-500``, ``abc``, ``nan``) into its
+    250 Hz default; this reads the text itself so such a header is refused.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the header file is missing.
+    ValueError
+        Naming the header file and the value when the rate is not a finite
+        positive number.
+    """
+    fname = f"{path}.hea"
+    try:
+        with open(fname, encoding="latin-1") as f:
+            lines = [ln.strip() for ln in f]
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(
+            f"WFDB record {str(path)!r} is missing a file ({fname}). Check the path, "
+            "or pass on_missing='skip' to load only the records on disk."
+        ) from exc
+    record_line = next((ln for ln in lines if ln and not ln.startswith("#")), None)
+    if record_line is None:
+        raise ValueError(
+            f"WFDB header {fname!r} has no record line; the file is empty or not a "
+            "WFDB header. Re-export the record."
+        )
+    fields = record_line.split()
+    if len(fields) < 3:
+        return None  # no rate written: the WFDB default (250 Hz) applies
+    text = re.split(r"[/(]", fields[2], maxsplit=1)[0]
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(
+            f"WFDB header {fname!r} gives the sampling frequency {fields[2]!r}, which "
+            "is not a positive number of Hz. Fix the record line of the header "
+            "(e.g. 'rec 12 500 5000')."
+        )
+    return value
+
+
+def check_header_sfreq(path: str | os.PathLike, fs: float, written=None) -> float:
+    """Return wfdb's ``fs`` after checking it against the header text.
+
+    ``written`` is :func:`header_sfreq`'s result when already read.
+    """
+    written = header_sfreq(path) if written is None else written
+    if written is not None and not math.isclose(written, fs, rel_tol=1e-9):
+        raise ValueError(
+            f"WFDB header {f'{path}.hea'!r} gives the sampling frequency "
+            f"{written:g} Hz but wfdb read {fs:g} Hz. Fix the record line of the "
+            "header."
+        )
+    return float(fs)
+
+
+def signal_hash(signal: np.ndarray) -> str:
+    """Content hash of a signal's float32 values and shape (duplicate detection).
+
+    float64 and float32 copies of the same record hash alike, since the values are
+    converted to float32 first (as every loader does).
+    """
+    arr = np.ascontiguousarray(signal, dtype=np.float32)
+    digest = hashlib.blake2b(repr(arr.shape).encode(), digest_size=16)
+    digest.update(arr.tobytes())
+    return digest.hexdigest()
+
+
 def read_record(path: str | os.PathLike, comments: bool = False):
     """Read one WFDB record as float32 ``(n_leads, n_times)``, its sfreq and leads.
 
@@ -95,9 +222,11 @@ def read_record(path: str | os.PathLike, comments: bool = False):
     FileNotFoundError
         If the header or signal file is missing.
     ValueError
-        If the header or signal is corrupt.
+        If the header or signal is corrupt, or the header's sampling frequency
+        is not a positive number (see :func:`header_sfreq`).
     """
     path = str(path)
+    written = header_sfreq(path)  # a corrupt rate is refused before wfdb reads 250
     try:
         record = wfdb.rdrecord(path, return_res=32)
     except FileNotFoundError as exc:
@@ -118,7 +247,8 @@ def read_record(path: str | os.PathLike, comments: bool = False):
             "truncated. Re-download or re-export the record."
         )
     names = [standard_lead_name(n) for n in record.sig_name]
-    out = (np.ascontiguousarray(signal.T, dtype=np.float32), float(record.fs), names)
+    sfreq = check_header_sfreq(path, float(record.fs), written)
+    out = (np.ascontiguousarray(signal.T, dtype=np.float32), sfreq, names)
     return (*out, list(record.comments)) if comments else out
 
 

@@ -20,8 +20,10 @@ from ._io import (
     read_cache,
     read_record,
     resolve_cache_dir,
+    signal_hash,
     write_cache,
 )
+from ._records import duplicate_groups
 
 PTBXL_TASKS = (
     "superdiagnostic",
@@ -145,11 +147,16 @@ def _warn_missing(n_missing: int, n_listed: int) -> None:
         )
 
 
-def decode_records(paths, expected_sfreq=None, what="record"):
-    """Decode WFDB records into one float32 array, checking sfreq, leads and length."""
+def decode_records(paths, expected_sfreq=None, what="record", hashes=None):
+    """Decode WFDB records into one float32 array, checking sfreq, leads and length.
+
+    When ``hashes`` is a list, the :func:`signal_hash` of each record is appended.
+    """
     data = first = None
     for i, rec_path in enumerate(paths):
         signal, sfreq, leads = read_record(rec_path)
+        if hashes is not None:
+            hashes.append(signal_hash(signal))
         if first is None:
             first = (sfreq, leads, signal.shape)
             if expected_sfreq is not None and sfreq != expected_sfreq:
@@ -227,8 +234,9 @@ def _decode_and_pack(path, sampling_rate, options):
     """Cold path: select, decode, and return (data, arrays, manifest)."""
     db, labels, names, missing = _select(path, sampling_rate, **options)
     files = db[_FILENAME_COLUMN[sampling_rate]]
+    hashes = []
     data, sfreq, leads = decode_records(
-        [path / f for f in files], float(sampling_rate), "PTB-XL record"
+        [path / f for f in files], float(sampling_rate), "PTB-XL record", hashes
     )
     target = np.zeros((len(db), len(names)), dtype=np.int64)
     col = {n: j for j, n in enumerate(names)}
@@ -241,6 +249,7 @@ def _decode_and_pack(path, sampling_rate, options):
         "record_ids": db.index.to_numpy(),
         "patient_ids": _as_int_if_whole(db["patient_id"].to_numpy()),
         "strat_fold": db["strat_fold"].to_numpy(),
+        "signal_hash": np.array(hashes, dtype=str),
     }
     sources = [path / "ptbxl_database.csv", path / "scp_statements.csv"]
     sources += [path / f"{f}{ext}" for f in files for ext in (".hea", ".dat")]
@@ -324,8 +333,9 @@ def load_ptbxl(
         ``target`` (int64 multi-hot ndarray of shape (n_records, n_classes)),
         ``target_names``, ``sfreq``, ``lead_names``, ``frame`` (metadata DataFrame
         indexed by ``ecg_id`` with parsed ``scp_codes`` and a ``labels`` column),
-        ``record_ids`` (ecg_id), ``patient_ids``, ``strat_fold``, ``task``,
-        ``DESCR``.
+        ``record_ids`` (ecg_id), ``patient_ids`` (``patient_id`` of the table),
+        ``groups`` (int64: one value per patient, records with identical signals
+        merged into one group), ``strat_fold``, ``task``, ``DESCR``.
     (data, target) : tuple
         If ``return_X_y`` is True.
 
@@ -334,7 +344,13 @@ def load_ptbxl(
     FileNotFoundError
         If a table is missing, or records are missing and ``on_missing="raise"``.
     ValueError
-        For an unknown task, a corrupt record or table, or an empty selection.
+        For an unknown task, a corrupt record, header or table, or an empty
+        selection.
+
+    Warns
+    -----
+    DuplicateSignalWarning
+        If records have identical signals.
 
     See Also
     --------
@@ -382,9 +398,20 @@ def load_ptbxl(
     return _to_bunch(*hit, task=task, return_X_y=return_X_y)
 
 
+def _groups(arrays):
+    """Patient groups merged with identical signals (warns, also on warm loads)."""
+    return duplicate_groups(
+        [str(h) for h in arrays["signal_hash"]],
+        [str(r) for r in arrays["record_ids"]],
+        arrays["patient_ids"],
+        what="PTB-XL records",
+    )
+
+
 def _to_bunch(data, arrays, manifest, *, task, return_X_y):
     """Assemble the public Bunch (same code for cold and warm loads)."""
     target = arrays["target"]
+    groups = _groups(arrays)
     if return_X_y:
         return data, target
     names = [str(n) for n in arrays["target_names"]]
@@ -399,6 +426,7 @@ def _to_bunch(data, arrays, manifest, *, task, return_X_y):
         frame=frame,
         record_ids=arrays["record_ids"],
         patient_ids=arrays["patient_ids"],
+        groups=groups,
         strat_fold=arrays["strat_fold"],
         task=task,
         DESCR=_DESCR,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 
@@ -11,100 +10,21 @@ import pandas as pd
 from sklearn.utils import Bunch
 
 from ..utils import check_sfreq
-from ._io import check_option
-from ._records import load_records
-
-_RECORD_SUFFIXES = (".xml", ".hea", ".dat", ".mat", ".csv", ".edf")
-
-
-def _sniff(text: str, fname) -> str:
-    try:
-        return csv.Sniffer().sniff(text, delimiters=",;\t|").delimiter
-    except csv.Error:
-        if "\n" not in text.strip() and not any(c in text for c in ",;\t|"):
-            return ","  # a single column cannot be sniffed; nothing to split
-        raise ValueError(
-            f"Could not detect the separator of labels file {str(fname)!r}; pass "
-            "sep=',' or sep=';'."
-        ) from None
+from ._io import check_option, safe_join
+from ._labels import check_cells, read_label_table, record_id, resolve_columns
+from ._records import duplicate_groups, load_records
 
 
-def _is_number(token: str) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
-
-
-def _has_header(lines, sep, names) -> bool:
-    """Header if a named column is in row 1, or row 1 is text where row 2 is numeric."""
-    first = [t.strip().strip('"') for t in lines[0].split(sep)]
-    if any(isinstance(n, str) and n in first for n in names):
-        return True
-    if len(lines) < 2:
-        return False
-    second = [t.strip().strip('"') for t in lines[1].split(sep)]
-    return any(
-        not _is_number(a) and _is_number(b) for a, b in zip(first[1:], second[1:])
-    )
-
-
-def read_labels(labels, *, sep=None, names=()) -> pd.DataFrame:
-    """Read a labels table from a DataFrame or a CSV with sniffed separator/header."""
-    if isinstance(labels, pd.DataFrame):
-        return labels.copy()
-    fname = Path(labels)
-    if not fname.is_file():
-        raise FileNotFoundError(
-            f"Labels file {str(fname)!r} not found; pass labels= as an existing CSV "
-            "path or a pandas DataFrame."
-        )
-    text = fname.read_text(encoding="utf-8-sig")
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if not lines:
-        raise ValueError(
-            f"Labels file {str(fname)!r} is empty; add one row per record."
-        )
-    sep = sep if sep is not None else _sniff("\n".join(lines[:50]), fname)
-    header = 0 if _has_header(lines, sep, names) else None
-    try:
-        return pd.read_csv(fname, sep=sep, header=header, skipinitialspace=True)
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise ValueError(
-            f"Labels file {str(fname)!r} could not be parsed with sep={sep!r} ({exc})."
-            " Pass the right sep=."
-        ) from exc
-
-
-def _column(table, col, fname, role):
-    if col in table.columns:
-        return col
-    raise ValueError(
-        f"Labels table {fname} has no {role} column {col!r}; its columns are "
-        f"{list(table.columns)}. Pass {role}_column= (a name, or a position when the "
-        "file has no header)."
-    )
-
-
-def _record_ids(values) -> list[str]:
-    """Record names with a known file extension stripped (``123.xml`` -> ``123``)."""
-    out = []
-    for v in values:
-        name = str(v).strip()
-        stem, ext = os.path.splitext(name)
-        out.append(stem if ext.lower() in _RECORD_SUFFIXES else name)
-    return out
-
-
-def _check_duplicates(ids, fname):
+def _check_duplicates(ids, table):
     ser = pd.Series(ids)
     dup = ser[ser.duplicated(keep=False)]
     if len(dup):
-        rows = ", ".join(f"row {i + 1}: {r!r}" for i, r in dup.iloc[:10].items())
+        rows = ", ".join(
+            f"{table.where} {table.rows[i]}: {r!r}" for i, r in dup.iloc[:10].items()
+        )
         raise ValueError(
-            f"Labels table {fname} lists records more than once ({rows}). Remove the "
-            "duplicate rows."
+            f"Labels table {table.name} lists records more than once ({rows}). Remove "
+            "the duplicate rows."
         )
 
 
@@ -139,9 +59,31 @@ def load_wfdb_folder(
     Every record named in ``labels`` is read from ``path`` with wfdb. The table may
     be a CSV with any common separator (sniffed) and with or without a header, as
     in the seed study's pulmonary-embolism data (``<id>.xml;0``, no header).
-    Record names lose a file extension such as ``.xml`` or ``.hea``. Lead names
-    are mapped to the standard spelling (``AVR`` -> ``aVR``). The user's files are
-    only read, never written.
+    Record names lose a file extension such as ``.xml`` or ``.hea``; a name that
+    is absolute or holds ``..`` (it would point outside ``path``) is refused.
+    Lead names are mapped to the standard spelling (``AVR`` -> ``aVR``). The
+    user's files are only read, never written.
+
+    **Header rule.** The first row of a CSV is a header when (a) it holds a
+    column name passed as ``record_column``, ``label_columns`` or
+    ``patient_column``. Otherwise it is data when its record cell names a
+    record in ``path``; it is a header when (b) its record cell names none
+    while a later row's does and none of its other cells occurs as a value
+    further down its column (``record,label`` over string labels), or (c) one
+    of its cells is not a number while every other cell of that column is
+    (``record;label`` over 0/1). Otherwise every row is data and columns are
+    named by position (0, 1, ...).
+
+    **Cells.** Every record, label and patient cell must be filled; with
+    several label columns each label cell must be 0 or 1. One ValueError lists
+    every bad cell as ``line N, column C`` (file lines counted with the header)
+    or ``row N`` (1-based) for a DataFrame.
+
+    **Groups.** ``groups`` gives records of one patient (``patient_column``) or
+    with identical signals (a content hash of the float32 samples) one integer;
+    identical signals also raise a
+    :class:`~sklearn_ecg.datasets.DuplicateSignalWarning` naming them. Pass it
+    as ``groups=`` to a grouped splitter.
 
     Parameters
     ----------
@@ -154,11 +96,13 @@ def load_wfdb_folder(
         Column of record names; the first column when None. Use positions (0, 1,
         ...) for a file without header.
     label_columns : str, int or list, default=None
-        Target column(s); all columns except the record and patient columns when
-        None. One column gives a 1-D target, several a 2-D target.
+        Target column(s). When None, the one column left besides the record and
+        patient columns; a table with several such columns (e.g. a ``sex``
+        covariate next to the label) is refused with an error naming them. One
+        column gives a 1-D target, several a 2-D 0/1 target.
     patient_column : str or int, default=None
-        Optional patient identifier column, returned as ``patient_ids`` for
-        grouped splits.
+        Optional patient identifier column (any type: ``p0``, ``17``, ...),
+        returned as ``patient_ids`` and used in ``groups``.
     sep : str, default=None
         Separator of the CSV; sniffed among ``, ; tab |`` when None.
     sfreq : float, default=None
@@ -183,8 +127,9 @@ def load_wfdb_folder(
     data : :class:`~sklearn.utils.Bunch`
         With ``data`` (float32 ndarray of shape (n_records, n_leads, n_times), or
         a list), ``target``, ``target_names``, ``sfreq``, ``lead_names``,
-        ``frame`` (the table's kept rows, indexed by record id), ``record_ids``
-        and ``patient_ids`` (None without ``patient_column``).
+        ``frame`` (the table's kept rows, indexed by record id), ``record_ids``,
+        ``patient_ids`` (None without ``patient_column``) and ``groups`` (int64
+        group per record, see above).
     (data, target) : tuple
         If ``return_X_y`` is True.
 
@@ -194,8 +139,15 @@ def load_wfdb_folder(
         If ``path``, the labels file or (with ``on_missing="raise"``) records are
         missing.
     ValueError
-        For missing columns, duplicate record ids, corrupt records, mixed sampling
-        rates, leads or lengths, unknown lead names, or an empty selection.
+        For missing or ambiguous columns, bad cells, record names outside
+        ``path``, duplicate record ids, corrupt records or headers, mixed
+        sampling rates, leads or lengths, an inexact resampling ratio, unknown
+        lead names, or an empty selection.
+
+    Warns
+    -----
+    DuplicateSignalWarning
+        If records have identical signals.
 
     Examples
     --------
@@ -218,60 +170,57 @@ def load_wfdb_folder(
             f"Record folder {str(path)!r} does not exist; pass the folder holding the "
             ".hea files."
         )
-    table, fname, rec_col, label_cols, pat_col = _read_table(
-        _resolve_labels_path(labels, path), sep, record_column, label_columns,
+    table = _read_table(
+        _resolve_labels_path(labels, path), path, sep, record_column, label_columns,
         patient_column,
     )  # fmt: skip
-    ids = _record_ids(table[rec_col])
-    _check_duplicates(ids, fname)
-    data, out_sfreq, lead_names, ok = load_records(
+    rec_col, label_cols, pat_col = resolve_columns(
+        table, record_column, label_columns, patient_column
+    )
+    ids = check_cells(table, rec_col, label_cols, pat_col, path)
+    _check_duplicates(ids, table)
+    data, out_sfreq, lead_names, ok, hashes = load_records(
         [path / i for i in ids], ids, sfreq=sfreq, leads=leads, length=length,
         on_missing=on_missing,
     )  # fmt: skip
-    table = table[ok].set_axis(pd.Index(np.array(ids)[ok], name="record_id"))
-    return _folder_bunch(data, table, label_cols, pat_col, out_sfreq, lead_names,
-                         return_X_y)  # fmt: skip
-
-
-def _read_table(labels, sep, record_column, label_columns, patient_column):
-    """Read the labels table and resolve its record, label and patient columns."""
-    fname = repr(str(labels)) if not isinstance(labels, pd.DataFrame) else "(frame)"
-    wanted = [record_column, patient_column]
-    wanted += label_columns if isinstance(label_columns, list) else [label_columns]
-    table = read_labels(labels, sep=sep, names=wanted)
-    rec_col = _column(table, table.columns[0] if record_column is None
-                      else record_column, fname, "record")  # fmt: skip
-    pat_col = None if patient_column is None else _column(
-        table, patient_column, fname, "patient")  # fmt: skip
-    if label_columns is None:
-        label_cols = [c for c in table.columns if c not in (rec_col, pat_col)]
-    else:
-        cols = label_columns if isinstance(label_columns, list) else [label_columns]
-        label_cols = [_column(table, c, fname, "label") for c in cols]
-    if not label_cols or table.empty:
-        raise ValueError(
-            f"Labels table {fname} has no label column or no row; it needs a record "
-            "column and at least one label column."
-        )
-    return table, fname, rec_col, label_cols, pat_col
-
-
-def _folder_bunch(data, table, label_cols, pat_col, sfreq, lead_names, return_X_y):
-    if len(label_cols) == 1:
-        target = table[label_cols[0]].to_numpy()
-        target_names = sorted(pd.unique(target).tolist(), key=str)
-    else:
-        target = table[label_cols].to_numpy()
-        target_names = [str(c) for c in label_cols]
+    frame = table.frame[ok].set_axis(pd.Index(np.array(ids)[ok], name="record_id"))
+    patients = None if pat_col is None else frame[pat_col].to_numpy()
+    groups = duplicate_groups(hashes, list(frame.index), patients)
     if return_X_y:
-        return data, target
+        return data, _target(frame, label_cols)[0]
+    target, target_names = _target(frame, label_cols)
     return Bunch(
-        data=data,
-        target=target,
-        target_names=target_names,
-        sfreq=sfreq,
-        lead_names=list(lead_names),
-        frame=table,
-        record_ids=table.index.to_numpy(),
-        patient_ids=None if pat_col is None else table[pat_col].to_numpy(),
-    )
+        data=data, target=target, target_names=target_names, sfreq=out_sfreq,
+        lead_names=list(lead_names), frame=frame, record_ids=frame.index.to_numpy(),
+        patient_ids=patients, groups=groups,
+    )  # fmt: skip
+
+
+def _read_table(labels, path, sep, record_column, label_columns, patient_column):
+    wanted = [record_column, patient_column]
+    wanted += list(label_columns) if isinstance(label_columns, list | tuple) else [
+        label_columns]  # fmt: skip
+
+    def exists(name):
+        try:
+            rec = safe_join(path, record_id(name), "record name", links=True)
+        except ValueError:
+            return False
+        return rec.with_name(rec.name + ".hea").is_file()
+
+    table = read_label_table(labels, sep=sep, names=wanted,
+                             record_column=record_column, exists=exists)  # fmt: skip
+    if table.frame.empty:
+        raise ValueError(
+            f"Labels table {table.name} has no data row; add one row per record."
+        )
+    return table
+
+
+def _target(frame, label_cols):
+    if len(label_cols) == 1:
+        target = frame[label_cols[0]].to_numpy()
+        return target, sorted(pd.unique(target).tolist(), key=str)
+    text = frame[label_cols].astype(str)
+    target = text.replace({"1.0": "1", "0.0": "0", "True": "1", "False": "0"})
+    return target.astype(np.int64).to_numpy(), [str(c) for c in label_cols]

@@ -60,7 +60,7 @@ def test_header_named_columns_and_separators(cohort, sep):
     table.to_csv(csv, sep=sep, index=False)
     ds = load_wfdb_folder(
         cohort / "all_train_wfdb", labels="labels.csv", record_column="file",
-        patient_column="patient",
+        patient_column="patient", label_columns=["pe", "rbbb"],
     )  # fmt: skip
     assert ds.target.shape == (6, 2) and ds.target_names == ["pe", "rbbb"]
     np.testing.assert_array_equal(ds.patient_ids, [1, 1, 2, 2, 3, 3])
