@@ -25,14 +25,15 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "_out"
 
 
-def add_common_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add ``--quick`` and ``--out`` to a benchmark's parser."""
+def add_common_args(parser, out=DEFAULT_OUT, aliases=()):
+    """Add ``--quick`` and ``--out`` (default ``out``) to a benchmark's parser."""
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes, seconds (smoke test)"
     )
     parser.add_argument(
-        "--out", type=Path, default=DEFAULT_OUT, help="folder of the result file"
-    )
+        "--out", *aliases, dest="out", type=Path, default=out,
+        help="folder of the result file(s)",
+    )  # fmt: skip
     return parser
 
 
