@@ -12,7 +12,6 @@ into the tables of ``benchmarks/README.md``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform

@@ -41,10 +41,14 @@ from sklearn_ecg.preprocessing import (
 )
 
 SFREQ = 500.0
+#: Collect garbage before each timing (off with --quick: a full collection of a
+#: test process with torch loaded costs about a second each).
+COLLECT = True
 
 
 def timed(func):
-    gc.collect()
+    if COLLECT:
+        gc.collect()
     start = time.perf_counter()
     out = func()
     elapsed = time.perf_counter() - start
@@ -62,7 +66,8 @@ def interleaved(funcs: dict, repeats: int) -> dict:
 
 
 def peak_memory(func) -> int:
-    gc.collect()
+    if COLLECT:
+        gc.collect()
     tracemalloc.start()
     tracemalloc.reset_peak()
     out = func()
@@ -88,6 +93,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--loop-records", type=int, default=50)
     args = add_common_args(parser).parse_args(argv)
+    global COLLECT
+    COLLECT = not args.quick
     if args.quick:
         args.n_records, args.n_times, args.repeats, args.loop_records = 8, 1000, 1, 2
 

@@ -85,8 +85,10 @@ def bandpass_runs(results):
 
 def peak_memory(results):
     res = _r(results, PRE_RUNS[-1])
-    label = {"BandpassFilter": "BandpassFilter (float32 output)",
-             "sosfiltfilt (one call)": "one sosfiltfilt call (float64 output)"}
+    label = {
+        "BandpassFilter": "BandpassFilter (float32 output)",
+        "sosfiltfilt (one call)": "one sosfiltfilt call (float64 output)",
+    }
     rows = [(label[k], f"{v:,.0f} MiB", f"{v / res['input_mib']:.2f}")
             for k, v in res["peak_mib"].items()]  # fmt: skip
     return md(("method", "peak", "× input"), rows)
@@ -181,9 +183,13 @@ def optuna_pruning(results):
 
 def overhead_cpu(results):
     prec = _r(results, "overhead_cpu")["precisions"]["32"]
-    rows = [(f"throughput ratio, {kind} time (loop / fit)",
-             *(f"{prec[key][s]:.3f}" for s in ("median", "min", "max")))
-            for kind, key in (("wall", "wall_ratio"), ("CPU", "cpu_ratio"))]
+    rows = [
+        (
+            f"throughput ratio, {kind} time (loop / fit)",
+            *(f"{prec[key][s]:.3f}" for s in ("median", "min", "max")),
+        )
+        for kind, key in (("wall", "wall_ratio"), ("CPU", "cpu_ratio"))
+    ]
     return md(("measure", "median", "min", "max"), rows)
 
 
@@ -228,8 +234,16 @@ def zoo_table(rows):
         out.append((r["model"], r["seeds"], fmt(r["valid"]), f"{r['test']:.3f} ± {sd}",
                     f"{fmt(r['ens_valid'])} / {r['ens_test']:.3f}", params, r["cost"],
                     epochs))  # fmt: skip
-    head = ("model", "seeds", "valid AUROC (fold 9)", "test AUROC (fold 10), mean ± sd",
-            "seed-ensemble valid / test", "params", "time / fit", "best epochs")
+    head = (
+        "model",
+        "seeds",
+        "valid AUROC (fold 9)",
+        "test AUROC (fold 10), mean ± sd",
+        "seed-ensemble valid / test",
+        "params",
+        "time / fit",
+        "best epochs",
+    )
     return md(head, out)
 
 
