@@ -3,6 +3,7 @@
 from ._alexnet import ECGAlexNetClassifier
 from ._attresnet import ECGAttResNetClassifier
 from ._base import ECGClassifier
+from ._params import AUTOCAST_DTYPES
 from ._crnn import ECGCRNNClassifier
 from ._epoch import TrainingDivergedError
 from ._export import to_onnx, to_torchscript
@@ -15,6 +16,7 @@ from ._wang import ECGResNetWangClassifier
 from ._xresnet import ECGXResNetClassifier
 
 __all__ = [
+    "AUTOCAST_DTYPES",
     "ECGAlexNetClassifier",
     "ECGAttResNetClassifier",
     "ECGCRNNClassifier",

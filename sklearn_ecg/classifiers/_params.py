@@ -21,6 +21,8 @@ OPTIMIZERS = {
     "sgd": torch.optim.SGD,
 }
 CRITERIA = ("auto", "bce", "cross_entropy", "focal")
+#: ``precision`` values and the ``torch.autocast`` dtype each one trains under
+#: (``None``: plain float32, no autocast).
 AUTOCAST_DTYPES = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 #: Documentation of every shared (training, task, inference) parameter; thin
