@@ -16,22 +16,19 @@ from skorch.utils import to_tensor
 from ..metrics._thresholds import tune_thresholds
 from ..models import resolve_model
 from ..training import (
-    GradualUnfreezing,
     ValidAUROC,
-    discriminative_param_groups,
     make_early_stopping,
     make_lr_scheduler,
-    make_train_transform,
     resolve_seed,
-    seed_worker,
     seeded,
-    windowed_logits,
 )
-from ..training._warm_start import apply_warm_start, save_pretrained
+from ..training._seed import seed_worker
+from ..transfer import GradualUnfreezing, discriminative_param_groups
 from ..utils import validate_ecg
-from . import _params, _windowing
+from . import _params
 from ._data import ECGDataset, collate_batch, train_valid_split
 from ._epoch import check_finite_logits, run_epoch_deferred
+from ._inference import score_windows
 from ._predict import PredictionMixin
 from ._targets import (
     check_threshold,
@@ -40,6 +37,8 @@ from ._targets import (
     indicator,
     resolve_pos_weight,
 )
+from ._train_transform import make_train_transform
+from ._warm_start import apply_warm_start, save_pretrained, to_checkpoint
 
 
 class ECGClassifier(PredictionMixin, NeuralNetClassifier):
@@ -214,7 +213,7 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
 
         Random crops of ``crop_length`` samples (inside each record's unpadded
         region) followed by the ``augment`` recipe; see
-        :func:`sklearn_ecg.training.make_train_transform`. Evaluation never uses
+        :func:`sklearn_ecg.augmentation.RandomCrop`. Evaluation never uses
         it.
 
         Parameters
@@ -229,7 +228,6 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
             record; the dataset passes its own per-worker generator as ``rng``.
             Only applied to training batches.
         """
-        _windowing.check(self, self.n_times_in_)
         return make_train_transform(
             self.augment, self.crop_length, self.sfreq or 0.0, rng
         )
@@ -255,10 +253,11 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
                 [forward(X[i : i + step]) for i in range(0, len(X), step)]
             )
         else:
-            logits = windowed_logits(
-                forward, X, self.crop_length, self.inference, self.inference_stride,
-                step,
-            )  # fmt: skip
+            # Arguments checked once at the start of fit (check_windowing).
+            stride = self.inference_stride or max(self.crop_length // 2, 1)
+            logits = score_windows(
+                forward, X, self.crop_length, self.inference, stride, step
+            )
         check_finite_logits(self, logits)
         return logits
 
@@ -277,7 +276,7 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         Called in every ``fit`` right after the module is built, so each clone
         (CV fold, search candidate) re-loads the same weights. Also applies
         ``freeze``. Sets ``warm_start_report_`` and ``frozen_prefixes_``; see
-        :func:`sklearn_ecg.training.load_matching_weights`.
+        :func:`sklearn_ecg.transfer.load_matching_weights`.
 
         Parameters
         ----------
@@ -416,14 +415,29 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         pipeline : sklearn.pipeline.Pipeline, default=None
             The fitted Pipeline whose last step is this estimator, to record its
             preprocessing. Equivalent to
-            ``sklearn_ecg.training.save_pretrained(pipeline, path)``.
+            ``sklearn_ecg.classifiers.save_pretrained(pipeline, path)``.
 
         Returns
         -------
-        weights : sklearn_ecg.training.PretrainedWeights
+        weights : sklearn_ecg.transfer.PretrainedWeights
             A handle to the file pinned to its SHA-256, for ``warm_start_from``.
         """
         return save_pretrained(self if pipeline is None else pipeline, path)
+
+    def to_checkpoint(self, *, pipeline=None):
+        """Return the in-memory checkpoint that :meth:`save_pretrained` writes.
+
+        Parameters
+        ----------
+        pipeline : sklearn.pipeline.Pipeline, default=None
+            The fitted Pipeline whose last step is this estimator.
+
+        Returns
+        -------
+        checkpoint : sklearn_ecg.transfer.Checkpoint
+            Used by ``PretrainedWeights.from_estimator``.
+        """
+        return to_checkpoint(self if pipeline is None else pipeline)
 
     def fit(self, X, y, *, X_val=None, y_val=None, **fit_params):
         """Train the network on ECG records.
@@ -447,7 +461,6 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         self : ECGClassifier
             The fitted estimator.
         """
-        _params.validate(self)
         _params.reject_fit_params(fit_params)
         if y is None:
             raise ValueError(
@@ -455,10 +468,9 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
                 "is None. Pass the labels of X."
             )
         X = validate_ecg(self, X, reset=True, dtype=np.float32)
+        _params.check_params(self, X)
         check_consistent_length(X, y)
         y_enc, self.task_, self.classes_, self.n_outputs_ = encode_targets(y)
-        _params.check_metadata(self, X)
-        _windowing.check(self, X.shape[2])
         self.n_leads_in_, self.n_times_in_ = X.shape[1], X.shape[2]
         self._threshold_spec = check_threshold(
             self.threshold, self.task_, self.n_outputs_
@@ -505,6 +517,7 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         if not self.__sklearn_is_fitted__():
             return self.fit(X, y)
         X = self._validate_predict_X(X)
+        _params.check_params(self, X)
         check_consistent_length(X, y)
         y_enc = encode_like(y, self.task_, self.classes_)
         return self._train(X, y_enc, initialize=False)

@@ -1,4 +1,4 @@
-"""The estimator side of transfer learning: ``save_pretrained`` and ``warm_start_from``.
+"""The estimator side of transfer learning: ``save_pretrained``, ``warm_start_from``.
 
 The classifiers' hooks call :func:`apply_warm_start` (right after the module is
 built in every ``fit``) and :func:`estimator_checkpoint`; users call
@@ -13,24 +13,24 @@ from pathlib import Path
 import numpy as np
 from torch import nn
 
-from ._checkpoint import Checkpoint, to_json_safe
-from ._pretrained import PretrainedWeights, as_pretrained_weights
-from ._transfer import (
-    check_backbone_lr_ratio,
-    check_unfreeze_after,
+from ..models import resolve_model
+from ..transfer import (
+    Checkpoint,
+    PretrainedWeights,
     check_warm_start_compatible,
     freeze_modules,
     load_matching_weights,
     resolve_freeze,
 )
+from ..transfer._pretrained import as_pretrained_weights
+from ..transfer._transfer import check_backbone_lr_ratio, check_unfreeze_after
+from ..utils import to_json_safe
 
 
 def architecture_name(estimator) -> str | None:
     """Registry name of the estimator's model, or None for an unregistered class."""
     spec = getattr(estimator, "_module_name", None) or estimator.module
     if isinstance(spec, str):
-        from sklearn_ecg.models import resolve_model
-
         return resolve_model(spec).registry_name
     return getattr(spec, "registry_name", None)
 
@@ -60,7 +60,7 @@ def describe_preprocessing(steps) -> list[dict]:
     Examples
     --------
     >>> from sklearn.preprocessing import FunctionTransformer
-    >>> from sklearn_ecg.training._warm_start import describe_preprocessing
+    >>> from sklearn_ecg.classifiers._warm_start import describe_preprocessing
     >>> describe_preprocessing([("f", FunctionTransformer(validate=True))])[0]["class"]
     'sklearn.preprocessing._function_transformer.FunctionTransformer'
     """
@@ -138,6 +138,13 @@ def estimator_checkpoint(estimator, *, pipeline=None) -> Checkpoint:
     )
 
 
+def to_checkpoint(obj) -> Checkpoint:
+    """Build the :class:`Checkpoint` of a fitted classifier (or Pipeline)."""
+    estimator, _ = _split_pipeline(obj)
+    pipeline = obj if estimator is not obj else None
+    return estimator_checkpoint(estimator, pipeline=pipeline)
+
+
 def save_pretrained(obj, path: str | os.PathLike) -> PretrainedWeights:
     """Write a fitted classifier, or a Pipeline ending in one, to a checkpoint.
 
@@ -167,7 +174,7 @@ def save_pretrained(obj, path: str | os.PathLike) -> PretrainedWeights:
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn.preprocessing import FunctionTransformer
     >>> from sklearn_ecg.classifiers import ECGResNetClassifier
-    >>> from sklearn_ecg.training import save_pretrained
+    >>> from sklearn_ecg.classifiers import save_pretrained
     >>> X = np.random.default_rng(0).normal(size=(20, 2, 64)).astype("float32")
     >>> y = np.repeat([0, 1], 10)
     >>> clf = ECGResNetClassifier(base_width=4, max_epochs=1, random_state=0)
@@ -177,19 +184,9 @@ def save_pretrained(obj, path: str | os.PathLike) -> PretrainedWeights:
     >>> weights.load().preprocessing[0]["step"]
     'functiontransformer'
     """
-    estimator, _ = _split_pipeline(obj)
-    pipeline = obj if estimator is not obj else None
-    checkpoint = estimator_checkpoint(estimator, pipeline=pipeline)
+    checkpoint = to_checkpoint(obj)
     checkpoint.save(Path(path))
     return PretrainedWeights(path=path, sha256=checkpoint.sha256)
-
-
-def pretrained_weights_from_estimator(obj) -> PretrainedWeights:
-    """In-memory :class:`PretrainedWeights` of a fitted classifier or Pipeline."""
-    estimator, _ = _split_pipeline(obj)
-    pipeline = obj if estimator is not obj else None
-    ckpt = estimator_checkpoint(estimator, pipeline=pipeline)
-    return PretrainedWeights.from_checkpoint(ckpt)
 
 
 def check_transfer_params(est) -> None:
@@ -241,6 +238,9 @@ def check_transfer_params(est) -> None:
 def apply_warm_start(est, module: nn.Module) -> nn.Module:
     """Load ``est.warm_start_from`` into ``module`` and apply ``est.freeze``.
 
+    The parameters were checked by :func:`check_transfer_params` at the start
+    of ``fit``; the checks that need the module or the checkpoint run here.
+
     Sets the fitted attributes ``warm_start_report_`` (``None`` without a warm
     start) and ``frozen_prefixes_``.
 
@@ -257,7 +257,6 @@ def apply_warm_start(est, module: nn.Module) -> nn.Module:
     module : torch.nn.Module
         The same module, warm-started and frozen as requested.
     """
-    check_transfer_params(est)
     est.warm_start_report_ = None
     if est.warm_start_from is not None:
         ckpt = as_pretrained_weights(est.warm_start_from).load()
