@@ -57,7 +57,9 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
     init_context_ = None
     torch_load_kwargs = None
     compile = False
-    use_caching = "auto"
+    # skorch's scoring callbacks re-predict their split through predict/
+    # predict_proba (ECGDataset.X/.y) instead of reusing cached batch outputs.
+    use_caching = False
     warm_start = False
 
     def __init__(
@@ -350,7 +352,14 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         return self
 
     def initialize(self):
-        """Build callbacks, module, criterion, optimizer and history."""
+        """Build callbacks, module, criterion, optimizer and history.
+
+        skorch's own ``initialize`` is replaced (see docs/developer/skorch.rst):
+        the module is built from the shapes inferred in ``fit`` and warm-started,
+        and there are no routed ``module__``/``optimizer__`` parameters to check.
+        skorch's guard against training a net trimmed for prediction is kept.
+        """
+        self.check_training_readiness()
         self._initialize_callbacks()
         with self._current_init_context("module"):
             self.initialize_module()
@@ -533,6 +542,11 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
                 "split, but validation_fraction is 0. Set validation_fraction > 0 "
                 "or pass a float threshold."
             )
+        spec = self._threshold_spec  # until _finish_fit: for EpochScoring(predict)
+        if isinstance(spec, str) or (spec is not None and self.task_ == "binary"):
+            self.threshold_ = 0.5 if isinstance(spec, str) else float(spec[0])
+        else:
+            self.threshold_ = spec
         self._fit_state = {
             "X": X, "y": y_enc, "train": train_idx, "valid": valid_idx,
             "seed": seed, "has_valid": valid_idx is not None,
@@ -569,12 +583,16 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         """Return the internal training and validation datasets of this fit."""
         state = self._fit_state
         transform = self._make_train_transform(np.random.default_rng(state["seed"]))
+        X, y = state["X"], state["y"]
+        labels = y
+        if self.task_ != "multilabel":  # class indices (binary: a 0/1 column)
+            labels = np.asarray(self.classes_)[y.reshape(len(y), -1)[:, 0].astype(int)]
         train = ECGDataset(
-            state["X"], state["y"], state["train"], transform, seed=state["seed"]
+            X, y, state["train"], transform, seed=state["seed"], labels=labels
         )
         if state["valid"] is None:
             return train, None
-        return train, ECGDataset(state["X"], state["y"], state["valid"])
+        return train, ECGDataset(X, y, state["valid"], labels=labels)
 
     def get_iterator(self, dataset, training=False):
         """Return a seeded DataLoader (training batches shuffled, none dropped)."""
