@@ -9,26 +9,20 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_consistent_length
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressBar
 from skorch.dataset import unpack_data
-from skorch.utils import to_tensor
 
 from ..metrics._thresholds import tune_thresholds
 from ..models import resolve_model
 from ..training import (
-    ValidAUROC,
-    make_early_stopping,
-    make_lr_scheduler,
     resolve_seed,
     seeded,
 )
-from ..training._seed import seed_worker
-from ..transfer import GradualUnfreezing, discriminative_param_groups
 from ..utils import validate_ecg
 from . import _params
-from ._data import ECGDataset, collate_batch, train_valid_split
-from ._epoch import check_finite_logits, run_epoch_deferred
+from ._data import train_valid_split
+from ._epoch import check_finite_logits
 from ._inference import score_windows
+from ._loop import TrainingLoopMixin
 from ._predict import PredictionMixin
 from ._targets import (
     check_threshold,
@@ -38,10 +32,12 @@ from ._targets import (
     resolve_pos_weight,
 )
 from ._train_transform import make_train_transform
-from ._warm_start import apply_warm_start, save_pretrained, to_checkpoint
+from ._warm_start import TransferMixin
 
 
-class ECGClassifier(PredictionMixin, NeuralNetClassifier):
+class ECGClassifier(
+    PredictionMixin, TransferMixin, TrainingLoopMixin, NeuralNetClassifier
+):
     __doc__ = _params.BASE_DOC
 
     #: Registry name of the architecture of a thin subclass (None: use ``module``).
@@ -272,43 +268,6 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
             loss = self.get_loss(y_pred, yi, X=Xi, training=False)
         return {"loss": loss, "y_pred": y_pred}
 
-    def _apply_warm_start(self, module):
-        """Load pretrained weights into a freshly built module (``warm_start_from``).
-
-        Called in every ``fit`` right after the module is built, so each clone
-        (CV fold, search candidate) re-loads the same weights. Also applies
-        ``freeze``. Sets ``warm_start_report_`` and ``frozen_prefixes_``; see
-        :func:`sklearn_ecg.transfer.load_matching_weights`.
-
-        Parameters
-        ----------
-        module : torch.nn.Module
-            The newly built model.
-
-        Returns
-        -------
-        module : torch.nn.Module
-            The model to train.
-        """
-        return apply_warm_start(self, module)
-
-    def _configure_parameter_groups(self):
-        """Optimiser parameter groups (``backbone_lr_ratio``, frozen parts).
-
-        Every parameter is given to the optimiser, frozen ones included: they
-        have no gradient, so no optimiser step (weight decay included) changes
-        them, and they start training as soon as ``unfreeze_after`` releases them.
-
-        Returns
-        -------
-        groups : list of dict
-            ``torch.optim`` parameter groups: one group, or backbone and head
-            groups when ``backbone_lr_ratio`` is set.
-        """
-        return discriminative_param_groups(
-            self.module_, self.lr, self.backbone_lr_ratio
-        )
-
     # -------------------------------------------------------------- building --
     def _module_kwargs(self):
         kwargs = {
@@ -372,82 +331,7 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         self.initialized_ = True
         return self
 
-    @property
-    def _default_callbacks(self):
-        state = self.__dict__.get("_fit_state", {})
-        has_valid = state.get("has_valid", False)
-        cbs = [("epoch_timer", EpochTimer())]
-        if self.verbose:
-            cbs.append(("progress_bar", ProgressBar()))
-        cbs += [
-            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
-            ("valid_loss", PassthroughScoring(name="valid_loss")),
-            ("valid_auroc", ValidAUROC(self.__dict__.get("task_", "binary"))),
-        ]
-        if has_valid:
-            cbs.append(
-                ("early_stopping", make_early_stopping(self.patience, self.max_epochs))
-            )
-        ratio = self.backbone_lr_ratio
-        sched = make_lr_scheduler(
-            self.lr_schedule,
-            # One-cycle peaks per parameter group: keep the backbone's lower rate.
-            lr=self.lr if ratio is None else [self.lr * ratio, self.lr],
-            max_epochs=self.max_epochs,
-            steps_per_epoch=state.get("steps_per_epoch", 1),
-            monitor="valid_loss" if has_valid else "train_loss",
-        )
-        if sched is not None:
-            cbs.append(("lr_scheduler", sched))
-        if self.unfreeze_after is not None:
-            cbs.append(
-                ("gradual_unfreezing", GradualUnfreezing(None, self.unfreeze_after))
-            )
-        # PrintLog tabulates every epoch even when silent, so add it only if needed.
-        return cbs + ([("print_log", PrintLog())] if self.verbose else [])
-
     # -------------------------------------------------------------- training --
-    def save_pretrained(self, path, *, pipeline=None):
-        """Write the fitted model to a self-describing checkpoint file.
-
-        The file holds the weights, the architecture and its arguments,
-        ``n_leads``, ``lead_names``, ``sfreq``, the input and crop lengths, the
-        task and classes, the package version and a SHA-256 of the weights, and,
-        when ``pipeline`` is given, a description of its preprocessing steps.
-        Reuse it with ``warm_start_from=path``; it is read with
-        ``torch.load(weights_only=True)`` only.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Where to write the checkpoint (conventionally ``*.pt``).
-        pipeline : sklearn.pipeline.Pipeline, default=None
-            The fitted Pipeline whose last step is this estimator, to record its
-            preprocessing. Equivalent to
-            ``sklearn_ecg.classifiers.save_pretrained(pipeline, path)``.
-
-        Returns
-        -------
-        weights : sklearn_ecg.transfer.PretrainedWeights
-            A handle to the file pinned to its SHA-256, for ``warm_start_from``.
-        """
-        return save_pretrained(self if pipeline is None else pipeline, path)
-
-    def to_checkpoint(self, *, pipeline=None):
-        """Return the in-memory checkpoint that :meth:`save_pretrained` writes.
-
-        Parameters
-        ----------
-        pipeline : sklearn.pipeline.Pipeline, default=None
-            The fitted Pipeline whose last step is this estimator.
-
-        Returns
-        -------
-        checkpoint : sklearn_ecg.transfer.Checkpoint
-            Used by ``PretrainedWeights.from_estimator``.
-        """
-        return to_checkpoint(self if pipeline is None else pipeline)
-
     def fit(self, X, y, *, X_val=None, y_val=None, **fit_params):
         """Train the network on ECG records.
 
@@ -578,78 +462,3 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         if self.task_ == "binary" and self.threshold_ is not None:
             self.threshold_ = float(self.threshold_[0])
         self._threshold_spec = spec
-
-    def get_split_datasets(self, X, y=None, **fit_params):
-        """Return the internal training and validation datasets of this fit."""
-        state = self._fit_state
-        transform = self._make_train_transform(np.random.default_rng(state["seed"]))
-        X, y = state["X"], state["y"]
-        labels = y
-        if self.task_ != "multilabel":  # class indices (binary: a 0/1 column)
-            labels = np.asarray(self.classes_)[y.reshape(len(y), -1)[:, 0].astype(int)]
-        train = ECGDataset(
-            X, y, state["train"], transform, seed=state["seed"], labels=labels
-        )
-        if state["valid"] is None:
-            return train, None
-        return train, ECGDataset(X, y, state["valid"], labels=labels)
-
-    def get_iterator(self, dataset, training=False):
-        """Return a seeded DataLoader (training batches shuffled, none dropped)."""
-        generator = torch.Generator()
-        generator.manual_seed(self._fit_state["seed"] + 1)
-        return torch.utils.data.DataLoader(
-            dataset,
-            batch_size=self.batch_size,
-            shuffle=training,
-            drop_last=False,
-            num_workers=self.num_workers,
-            collate_fn=collate_batch,
-            generator=generator,
-            worker_init_fn=seed_worker,
-            pin_memory=self.device_.type == "cuda",
-        )
-
-    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        """Run one epoch like skorch, with one host-device sync, not one per batch."""
-        run_epoch_deferred(self, iterator, training, prefix, step_fn, **fit_params)
-
-    def _to_device(self, x):
-        """Move a batch to the training device; pinned batches copy asynchronously."""
-        if torch.is_tensor(x):
-            return x.to(self.device_, non_blocking=x.is_pinned())
-        return to_tensor(x, device=self.device_)
-
-    def infer(self, x, **fit_params):
-        """Forward pass on the training device, under autocast if requested."""
-        x = self._to_device(x)
-        dtype = _params.AUTOCAST_DTYPES[self.precision]
-        if dtype is None:
-            return self.module_(x)
-        with torch.autocast(device_type=self.device_.type, dtype=dtype):
-            return self.module_(x)
-
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        """Criterion on float32 logits (autocast outputs are upcast first)."""
-        return self.criterion_(y_pred.float(), self._to_device(y_true))
-
-    def train_step_single(self, batch, **fit_params):
-        """Forward, loss and backward for one batch (scaled under fp16)."""
-        self._set_training(True)
-        Xi, yi = unpack_data(batch)
-        y_pred = self.infer(Xi)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        scaler = self.__dict__.get("_grad_scaler")
-        (scaler.scale(loss) if scaler is not None else loss).backward()
-        return {"loss": loss, "y_pred": y_pred}
-
-    def _step_optimizer(self, step_fn):
-        scaler = self.__dict__.get("_grad_scaler")
-        if scaler is None:
-            return super()._step_optimizer(step_fn)
-        step_fn()
-        scaler.step(self.optimizer_)
-        scaler.update()
-
-    def check_data(self, X, y=None):
-        """Do nothing: the data were validated in :meth:`fit`."""

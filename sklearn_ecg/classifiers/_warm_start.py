@@ -18,6 +18,7 @@ from ..transfer import (
     Checkpoint,
     PretrainedWeights,
     check_warm_start_compatible,
+    discriminative_param_groups,
     freeze_modules,
     load_matching_weights,
     resolve_freeze,
@@ -276,3 +277,85 @@ def apply_warm_start(est, module: nn.Module) -> nn.Module:
     est.frozen_prefixes_ = resolve_freeze(module, est.freeze)
     freeze_modules(module, est.frozen_prefixes_)
     return module
+
+
+class TransferMixin:
+    """The transfer-learning hooks and methods of :class:`ECGClassifier`."""
+
+    def _apply_warm_start(self, module):
+        """Load pretrained weights into a freshly built module (``warm_start_from``).
+
+        Called in every ``fit`` right after the module is built, so each clone
+        (CV fold, search candidate) re-loads the same weights. Also applies
+        ``freeze``. Sets ``warm_start_report_`` and ``frozen_prefixes_``; see
+        :func:`sklearn_ecg.transfer.load_matching_weights`.
+
+        Parameters
+        ----------
+        module : torch.nn.Module
+            The newly built model.
+
+        Returns
+        -------
+        module : torch.nn.Module
+            The model to train.
+        """
+        return apply_warm_start(self, module)
+
+    def _configure_parameter_groups(self):
+        """Optimiser parameter groups (``backbone_lr_ratio``, frozen parts).
+
+        Every parameter is given to the optimiser, frozen ones included: they
+        have no gradient, so no optimiser step (weight decay included) changes
+        them, and they start training as soon as ``unfreeze_after`` releases them.
+
+        Returns
+        -------
+        groups : list of dict
+            ``torch.optim`` parameter groups: one group, or backbone and head
+            groups when ``backbone_lr_ratio`` is set.
+        """
+        return discriminative_param_groups(
+            self.module_, self.lr, self.backbone_lr_ratio
+        )
+
+    def save_pretrained(self, path, *, pipeline=None):
+        """Write the fitted model to a self-describing checkpoint file.
+
+        The file holds the weights, the architecture and its arguments,
+        ``n_leads``, ``lead_names``, ``sfreq``, the input and crop lengths, the
+        task and classes, the package version and a SHA-256 of the weights, and,
+        when ``pipeline`` is given, a description of its preprocessing steps.
+        Reuse it with ``warm_start_from=path``; it is read with
+        ``torch.load(weights_only=True)`` only.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write the checkpoint (conventionally ``*.pt``).
+        pipeline : sklearn.pipeline.Pipeline, default=None
+            The fitted Pipeline whose last step is this estimator, to record its
+            preprocessing. Equivalent to
+            ``sklearn_ecg.classifiers.save_pretrained(pipeline, path)``.
+
+        Returns
+        -------
+        weights : sklearn_ecg.transfer.PretrainedWeights
+            A handle to the file pinned to its SHA-256, for ``warm_start_from``.
+        """
+        return save_pretrained(self if pipeline is None else pipeline, path)
+
+    def to_checkpoint(self, *, pipeline=None):
+        """Return the in-memory checkpoint that :meth:`save_pretrained` writes.
+
+        Parameters
+        ----------
+        pipeline : sklearn.pipeline.Pipeline, default=None
+            The fitted Pipeline whose last step is this estimator.
+
+        Returns
+        -------
+        checkpoint : sklearn_ecg.transfer.Checkpoint
+            Used by ``PretrainedWeights.from_estimator``.
+        """
+        return to_checkpoint(self if pipeline is None else pipeline)
