@@ -31,10 +31,9 @@ import matplotlib.pyplot as plt
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 
-from sklearn_ecg.classifiers import ECGResNetClassifier
+from sklearn_ecg.classifiers import ECGResNetClassifier, save_pretrained
 from sklearn_ecg.datasets import make_ecg
 from sklearn_ecg.preprocessing import LeadNormalizer
-from sklearn_ecg.classifiers import save_pretrained
 
 SFREQ = 100.0
 common = dict(base_width=8, batch_size=16, sfreq=SFREQ, random_state=0)

@@ -310,7 +310,21 @@ class LeadDropout(Augmentation):
         return x * _as_like(keep[:, None].astype(np.float32), x)
 
 
-class SineNoise(Augmentation):
+class _PeriodicNoise(Augmentation):
+    """Add a periodic wave of random amplitude and frequency to every lead."""
+
+    def __init__(self, amplitude, freq, p: float):
+        super().__init__(p)
+        self.amplitude = amplitude
+        self.freq = freq
+
+    def apply(self, x, rng, sfreq):
+        """Add the wave."""
+        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
+        return x + _as_like(self._wave(2 * np.pi * f * t, amp)[None, :], x)
+
+
+class SineNoise(_PeriodicNoise):
     """Add ``a·sin(2πft)`` (zero phase) to every lead; f in Hz.
 
     Parameters
@@ -333,17 +347,14 @@ class SineNoise(Augmentation):
     """
 
     def __init__(self, amplitude=(0.25, 1.0), freq=(0.5, 10.0), p: float = 0.5):
-        super().__init__(p)
-        self.amplitude = amplitude
-        self.freq = freq
+        super().__init__(amplitude, freq, p)
 
-    def apply(self, x, rng, sfreq):
-        """Add the sinusoid."""
-        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
-        return x + _as_like(amp * np.sin(2 * np.pi * f * t)[None, :], x)
+    @staticmethod
+    def _wave(phase, amp):
+        return amp * np.sin(phase)
 
 
-class SquarePulse(Augmentation):
+class SquarePulse(_PeriodicNoise):
     """Add a ±a square wave of frequency f (50 % duty cycle) to every lead.
 
     Parameters
@@ -366,16 +377,12 @@ class SquarePulse(Augmentation):
     """
 
     def __init__(self, amplitude=(0.005, 0.02), freq=(0.5, 50.0), p: float = 0.5):
-        super().__init__(p)
-        self.amplitude = amplitude
-        self.freq = freq
+        super().__init__(amplitude, freq, p)
 
-    def apply(self, x, rng, sfreq):
-        """Add the square wave."""
-        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
+    @staticmethod
+    def _wave(phase, amp):
         # sign(sin) is scipy.signal.square at 50 % duty, except exactly at zeros.
-        wave = np.where(np.sin(2 * np.pi * f * t) >= 0, amp, -amp)
-        return x + _as_like(wave[None, :], x)
+        return np.where(np.sin(phase) >= 0, amp, -amp)
 
 
 class Compose(Augmentation):

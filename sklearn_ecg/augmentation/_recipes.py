@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ._augment import (
-    AmplitudeScale,
-    Augmentation,
-    BaselineWander,
-    Compose,
-    GaussianNoise,
-    Identity,
-    LeadDropout,
-    OneOf,
-    PolarityFlip,
-    SineNoise,
-    SquarePulse,
-    TimeDropout,
-    TimeShift,
-)
+from . import _augment as aug
 
 
-def paper_augmentation() -> OneOf:
+def paper_augmentation() -> aug.OneOf:
     """Return the seed paper's recipe (PAPER_SPEC §4): one of 7 equally likely.
 
     Identity (2/7), polarity flip, time-point dropout (rate 0.1), lead dropout
@@ -39,20 +25,20 @@ def paper_augmentation() -> OneOf:
     >>> len(paper_augmentation().transforms)
     7
     """
-    return OneOf(
+    return aug.OneOf(
         [
-            Identity(),
-            Identity(),
-            PolarityFlip(p=1.0),
-            TimeDropout(0.1, p=1.0),
-            LeadDropout(0.2, p=1.0),
-            SineNoise(p=1.0),
-            SquarePulse(p=1.0),
+            aug.Identity(),
+            aug.Identity(),
+            aug.PolarityFlip(p=1.0),
+            aug.TimeDropout(0.1, p=1.0),
+            aug.LeadDropout(0.2, p=1.0),
+            aug.SineNoise(p=1.0),
+            aug.SquarePulse(p=1.0),
         ]
     )
 
 
-def basic_augmentation() -> Compose:
+def basic_augmentation() -> aug.Compose:
     """Return a light generic recipe: noise, gain, baseline wander and time shift.
 
     Returns
@@ -66,13 +52,20 @@ def basic_augmentation() -> Compose:
     >>> [type(t).__name__ for t in basic_augmentation().transforms][:2]
     ['GaussianNoise', 'AmplitudeScale']
     """
-    return Compose([GaussianNoise(), AmplitudeScale(), BaselineWander(), TimeShift()])
+    return aug.Compose(
+        [
+            aug.GaussianNoise(),
+            aug.AmplitudeScale(),
+            aug.BaselineWander(),
+            aug.TimeShift(),
+        ]
+    )
 
 
 _RECIPES = {"paper": paper_augmentation, "basic": basic_augmentation}
 
 
-def resolve_augment(augment) -> Augmentation | None:
+def resolve_augment(augment) -> aug.Augmentation | None:
     """Turn an estimator's ``augment`` argument into one transform (or None).
 
     Parameters
@@ -100,12 +93,12 @@ def resolve_augment(augment) -> Augmentation | None:
                 f"{sorted(_RECIPES)} or a list of Augmentation objects."
             )
         return _RECIPES[augment]()
-    if isinstance(augment, Augmentation):
+    if isinstance(augment, aug.Augmentation):
         return augment
     if isinstance(augment, Sequence) and all(
-        isinstance(a, Augmentation) for a in augment
+        isinstance(a, aug.Augmentation) for a in augment
     ):
-        return Compose(augment)
+        return aug.Compose(augment)
     raise TypeError(
         f"augment={augment!r} must be None, a recipe name {sorted(_RECIPES)}, an "
         "Augmentation or a list of Augmentation objects from sklearn_ecg.augmentation."
