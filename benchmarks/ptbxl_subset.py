@@ -71,9 +71,9 @@ from report import ensemble_table, zoo_table
 from sklearn.metrics import roc_auc_score
 
 from sklearn_ecg import classifiers
+from sklearn_ecg.augmentation import basic_augmentation, paper_augmentation
 from sklearn_ecg.datasets import load_ptbxl
 from sklearn_ecg.metrics import bootstrap_ci
-from sklearn_ecg.training import basic_augmentation, paper_augmentation
 from sklearn_ecg.utils import get_shared_data_dir
 
 CROP = 250  # 2.5 s at 100 Hz, the PTB-XL benchmark's crop

@@ -13,6 +13,7 @@ from ._restransformer import ECGResTransformerClassifier
 from ._transformer import ECGTransformerClassifier
 from ._vgg import ECGVGGClassifier
 from ._wang import ECGResNetWangClassifier
+from ._warm_start import save_pretrained
 from ._xresnet import ECGXResNetClassifier
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "ECGVGGClassifier",
     "ECGXResNetClassifier",
     "TrainingDivergedError",
+    "save_pretrained",
     "to_onnx",
     "to_torchscript",
 ]
