@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ._base import ECGModule
 from ._blocks import (
     SelfAttentionPooling,
-    check_model_args,
     init_paper_weights_,
     resnet_trunk_length,
 )
@@ -16,7 +16,7 @@ from ._resnet import ResNetTrunk1d
 
 
 @register_model("attresnet1d", aliases=("attresnet", "hsmnet"))
-class AttResNet1d(nn.Module):
+class AttResNet1d(ECGModule):
     """Headless ResNet1d followed by one multi-head self-attention layer.
 
     The trunk's time steps become tokens, attend to each other once (Q = K = V,
@@ -69,8 +69,7 @@ class AttResNet1d(nn.Module):
         reduction: str = "mean",
         drop_prob: float = 0.0,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         self.trunk = ResNetTrunk1d(n_leads, depth=depth, base_width=base_width)
         width = self.trunk.n_features_out
         self.attention = SelfAttentionPooling(width, num_heads, drop_prob, reduction)
@@ -80,7 +79,7 @@ class AttResNet1d(nn.Module):
         self.final_layer = nn.Linear(n_features, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         tokens = self.trunk(x).transpose(1, 2)
-        return self.final_layer(self.attention(tokens))
+        return self.attention(tokens)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 from torch import nn
@@ -343,34 +342,6 @@ class ConvBNAct(nn.Sequential):
         """Re-apply the zero-BN start after a global initialisation."""
         if self.zero_bn:
             nn.init.zeros_(self[1].weight)
-
-
-def check_model_args(n_leads: int, n_times: int, n_outputs: int, drop_prob=None):
-    """Validate the arguments every model shares; raise ``ValueError`` if bad.
-
-    Parameters
-    ----------
-    n_leads, n_times, n_outputs : int
-        Positive integers.
-    drop_prob : float or None, default=None
-        Dropout probability in [0, 1) when given.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.models._blocks import check_model_args
-    >>> check_model_args(12, 1000, 5, 0.1)
-    """
-    for name, value in (
-        ("n_leads", n_leads),
-        ("n_times", n_times),
-        ("n_outputs", n_outputs),
-    ):
-        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-            raise TypeError(f"{name}={value!r} must be an int.")
-        if value < 1:
-            raise ValueError(f"{name}={value!r} must be a positive int.")
-    if drop_prob is not None and not 0.0 <= float(drop_prob) < 1.0:
-        raise ValueError(f"drop_prob={drop_prob!r} must lie in [0, 1).")
 
 
 class SelfAttentionPooling(nn.Module):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import check_model_args, init_paper_weights_
+from ._base import ECGModule
+from ._blocks import init_paper_weights_
 from ._registry import register_model
 
 
@@ -50,7 +51,7 @@ class _Shortcut(nn.Module):
 
 
 @register_model("inception1d", aliases=("inceptiontime",))
-class Inception1d(nn.Module):
+class Inception1d(ECGModule):
     """InceptionTime: stacked inception modules with a residual every three.
 
     Parameters
@@ -100,8 +101,7 @@ class Inception1d(nn.Module):
         bottleneck: int = 32,
         drop_prob: float = 0.0,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         if depth < 1 or kernel_size < 4:
             raise ValueError(
                 f"depth={depth} must be >= 1 and kernel_size={kernel_size} >= 4."
@@ -119,12 +119,12 @@ class Inception1d(nn.Module):
         self.final_layer = nn.Linear(width, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         res = x
         for d, block in enumerate(self.blocks):
             x = block(x)
             if d % 3 == 2:
                 x = self.shortcuts[d // 3](x, res)
                 res = x
-        return self.final_layer(self.dropout(x.mean(-1)))
+        return self.dropout(x.mean(-1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ._base import ECGModule
 from ._blocks import BasicBlock1d, Bottleneck1d, conv1d, init_weights
 from ._registry import register_model
 
@@ -89,7 +90,7 @@ class ResNetTrunk1d(nn.Sequential):
 
 
 @register_model("resnet1d")
-class ResNet1d(nn.Module):
+class ResNet1d(ECGModule):
     """1-D ResNet for multi-lead ECG classification (torchvision layout).
 
     Stem ``Conv(k=kernel_size, stride 2) -> BN -> ReLU -> MaxPool(3, 2)``, four
@@ -154,12 +155,7 @@ class ResNet1d(nn.Module):
         kernel_size: int = 7,
         drop_prob: float = 0.0,
     ):
-        super().__init__()
-        _check_int("n_times", n_times, 1)
-        _check_int("n_outputs", n_outputs, 1)
-        if not 0.0 <= float(drop_prob) < 1.0:
-            raise ValueError(f"drop_prob must be in [0, 1), got {drop_prob!r}.")
-        self.n_leads, self.n_times, self.n_outputs = n_leads, n_times, n_outputs
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         self.trunk = ResNetTrunk1d(n_leads, depth, base_width, kernel_size)
         self.pool = nn.AdaptiveAvgPool1d(1)
         self.dropout = nn.Dropout(drop_prob)
@@ -171,5 +167,9 @@ class ResNet1d(nn.Module):
         return self.pool(self.trunk(x)).flatten(1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``.
+
+        The dropout before the head is not part of :meth:`forward_features`, so
+        that the features are those of the paper's model in training mode too.
+        """
         return self.final_layer(self.dropout(self.forward_features(x)))

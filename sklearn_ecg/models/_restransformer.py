@@ -5,14 +5,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import SinusoidalPositionalEncoding, check_model_args, init_paper_weights_
+from ._base import ECGModule
+from ._blocks import SinusoidalPositionalEncoding, init_paper_weights_
 from ._registry import register_model
 from ._resnet import ResNetTrunk1d
 from ._transformer import make_encoder
 
 
 @register_model("restransformer1d", aliases=("restransformer",))
-class ResTransformer1d(nn.Module):
+class ResTransformer1d(ECGModule):
     """ResNet trunk tokens, sinusoidal positions and a post-LN Transformer encoder.
 
     The token width is the trunk's output width (the reference passed a fixed
@@ -64,8 +65,7 @@ class ResTransformer1d(nn.Module):
         num_layers: int = 2,
         drop_prob: float = 0.1,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         self.trunk = ResNetTrunk1d(n_leads, depth=depth, base_width=base_width)
         width = self.trunk.n_features_out
         self.pos_encoding = SinusoidalPositionalEncoding(width, 5000, drop_prob)
@@ -73,7 +73,7 @@ class ResTransformer1d(nn.Module):
         self.final_layer = nn.Linear(width, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         tokens = self.pos_encoding(self.trunk(x).transpose(1, 2))
-        return self.final_layer(self.encoder(tokens).mean(1))
+        return self.encoder(tokens).mean(1)

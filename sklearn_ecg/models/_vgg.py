@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import check_model_args, init_paper_weights_
+from ._base import ECGModule
+from ._blocks import init_paper_weights_
 from ._registry import register_model
 
 # torchvision's configurations A, B, D, E: widths of 3-tap convolutions, "M" = pool.
@@ -20,7 +21,7 @@ _CONFIGS = {
 
 
 @register_model("vgg1d", aliases=("vgg",))
-class VGG1d(nn.Module):
+class VGG1d(ECGModule):
     """VGG network for 1-D signals (depths 11/13/16/19, with or without BN).
 
     Five stages of 3-tap convolutions separated by max-pooling halve the time axis
@@ -73,8 +74,7 @@ class VGG1d(nn.Module):
         hidden_size: int = 4096,
         base_width: int = 64,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         if depth not in _CONFIGS:
             raise ValueError(f"depth={depth!r} must be one of {sorted(_CONFIGS)}.")
         if base_width < 1:
@@ -94,9 +94,9 @@ class VGG1d(nn.Module):
         self.final_layer = nn.Linear(hidden_size, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
-        return self.final_layer(self.classifier(self.pool(self.features(x))))
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
+        return self.classifier(self.pool(self.features(x)))
 
 
 def _make_features(config, in_channels: int, batch_norm: bool) -> nn.Sequential:

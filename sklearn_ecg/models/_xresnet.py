@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import ConvBNAct, check_model_args, init_paper_weights_
+from ._base import ECGModule
+from ._blocks import ConvBNAct, init_paper_weights_
 from ._registry import register_model
 
 _LAYERS = {
@@ -61,7 +62,7 @@ class XResBlock(nn.Module):
 
 
 @register_model("xresnet1d", aliases=("xresnet",))
-class XResNet1d(nn.Module):
+class XResNet1d(ECGModule):
     """XResNet for 1-D signals (fastai's xresnet, ported by Strodthoff et al.).
 
     Differences to ResNet1d: a three-convolution stem, average-pool shortcuts
@@ -118,8 +119,7 @@ class XResNet1d(nn.Module):
         hidden_size: int = 512,
         drop_prob: float = 0.5,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         if depth not in _LAYERS:
             raise ValueError(f"depth={depth!r} must be one of {sorted(_LAYERS)}.")
         if base_width < 2:
@@ -155,11 +155,10 @@ class XResNet1d(nn.Module):
         self.final_layer = nn.Linear(hidden_size, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         z = self.stages(self.stem(x))
-        pooled = torch.cat([z.mean(-1), z.amax(-1)], 1)
-        return self.final_layer(self.head(pooled))
+        return self.head(torch.cat([z.mean(-1), z.amax(-1)], 1))
 
 
 def _make_stage(expansion, n_in, n_hidden, n_blocks, stride, k) -> nn.Sequential:
