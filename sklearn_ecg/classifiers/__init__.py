@@ -13,8 +13,10 @@ from ._transformer import ECGTransformerClassifier
 from ._vgg import ECGVGGClassifier
 from ._wang import ECGResNetWangClassifier
 from ._xresnet import ECGXResNetClassifier
+from ._zoo import ArchitectureClassifier, get_estimator_class
 
 __all__ = [
+    "ArchitectureClassifier",
     "ECGAlexNetClassifier",
     "ECGAttResNetClassifier",
     "ECGCRNNClassifier",
@@ -27,6 +29,7 @@ __all__ = [
     "ECGVGGClassifier",
     "ECGXResNetClassifier",
     "TrainingDivergedError",
+    "get_estimator_class",
     "to_onnx",
     "to_torchscript",
 ]
