@@ -126,7 +126,7 @@ class Bottleneck1d(nn.Module):
 
 
 def init_weights(module: nn.Module) -> None:
-    """Apply the package's initialisation (PAPER_SPEC §2.9) to every submodule.
+    """Apply the package's initialisation (Marques & Oliveira 2025) to every module.
 
     Convolutions get Kaiming-normal (fan_out, ReLU) weights, linear layers
     N(0, 0.01²), batch norms weight 1 and bias 0; all biases start at 0. Draws
@@ -165,7 +165,7 @@ def init_weights(module: nn.Module) -> None:
 
 
 def init_paper_weights_(module: nn.Module) -> nn.Module:
-    """Initialise a model in place as in the seed paper (PAPER_SPEC §2.9).
+    """Initialise a model in place as in Marques & Oliveira (2025, arXiv:2503.08960).
 
     Convolutions get Kaiming-normal weights (fan-out, ReLU), linear layers
     N(0, 0.01²), batch norms weight 1 and bias 0, attention projections

@@ -27,7 +27,7 @@ class VGG1d(ECGModule):
     Five stages of 3-tap convolutions separated by max-pooling halve the time axis
     five times; an adaptive average pool to 7 steps makes the head independent of
     the input length (the reference pooled in 2-D by mistake, which also averaged
-    the channels, PAPER_SPEC §2.11.1).
+    the channels, as noted by Marques & Oliveira 2025, arXiv:2503.08960).
 
     Parameters
     ----------
