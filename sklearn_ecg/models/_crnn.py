@@ -13,7 +13,7 @@ from ._resnet import ResNetTrunk1d
 _RNNS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
 
-@register_model("crnn1d", aliases=("crnn",))
+@register_model("crnn1d", aliases=("crnn", "rnn"))
 class CRNN1d(ECGModule):
     """Convolutional-recurrent network: ResNet trunk tokens read by an RNN.
 

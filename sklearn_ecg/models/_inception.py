@@ -50,7 +50,7 @@ class _Shortcut(nn.Module):
         return torch.relu(x + self.proj(res))
 
 
-@register_model("inception1d", aliases=("inceptiontime",))
+@register_model("inception1d", aliases=("inceptiontime", "inception"))
 class Inception1d(ECGModule):
     """InceptionTime: stacked inception modules with a residual every three.
 

@@ -89,7 +89,7 @@ class ResNetTrunk1d(nn.Sequential):
         self.n_features_out = in_ch
 
 
-@register_model("resnet1d")
+@register_model("resnet1d", aliases=("resnet",))
 class ResNet1d(ECGModule):
     """1-D ResNet for multi-lead ECG classification (torchvision layout).
 

@@ -12,7 +12,7 @@ from ._resnet import ResNetTrunk1d
 from ._transformer import make_encoder
 
 
-@register_model("restransformer1d", aliases=("restransformer",))
+@register_model("restransformer1d", aliases=("restransformer", "res_transformer"))
 class ResTransformer1d(ECGModule):
     """ResNet trunk tokens, sinusoidal positions and a post-LN Transformer encoder.
 

@@ -125,7 +125,8 @@ def test_aliases_resolve_to_the_same_class():
 
 
 # (registry name, kwargs, expected count) at 12 leads, 2048 samples, 5 outputs:
-# PAPER_SPEC §2.10, "Package" column. VGG differs from the reference because the
+# Marques & Oliveira 2025 (arXiv:2503.08960), the package's counts. VGG differs from
+# the reference because the
 # reference pooled in 2-D (49 features); 1-D pooling to 7 steps gives 3,584.
 PAPER_COUNTS = [
     ("resnet1d", {"depth": 18}, 3_851_397),
