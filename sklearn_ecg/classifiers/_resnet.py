@@ -4,17 +4,9 @@ from ._zoo import ArchitectureClassifier
 
 
 class ECGResNetClassifier(ArchitectureClassifier, model="resnet1d"):
-    """1-D ResNet ECG classifier (torchvision layout, depths 18-152).
+    """1-D ResNet ECG classifier (torchvision layout, depths 18-152)."""
 
-    Examples
-    --------
-    >>> from sklearn_ecg.classifiers import ECGResNetClassifier
-    >>> from sklearn_ecg.datasets import make_ecg
-    >>> X, y = make_ecg(40, sfreq=100.0, duration=2.0, random_state=0, return_X_y=True)
-    >>> clf = ECGResNetClassifier(base_width=4, max_epochs=1)
-    >>> clf.fit(X, y).predict_proba(X).shape
-    (40, 2)
-    """
+    _example_params = {"base_width": 4}
 
     _default_overrides = {
         "base_width": (

@@ -32,6 +32,17 @@ _INTRO = """
     :class:`ECGClassifier` is accepted as a keyword argument.
 """
 
+_EXAMPLE = """\
+Examples
+--------
+>>> from sklearn_ecg.classifiers import {cls}
+>>> from sklearn_ecg.datasets import make_ecg
+>>> X, y = make_ecg(40, sfreq=100.0, duration=2.0, random_state=0, return_X_y=True)
+>>> clf = {cls}({params}max_epochs=1, random_state=0{close})
+>>> clf.fit(X, y).predict_proba(X).shape
+(40, 2)
+"""
+
 _ATTRIBUTES = """
     Attributes
     ----------
@@ -79,10 +90,17 @@ def _build_doc(cls, model, names) -> str:
     intro = _INTRO.format(model=model.__name__, name=model.registry_name)
     parts = [own[""], intro, "    Parameters\n    ----------", _indent(params)]
     parts += [TRAINING_PARAMETERS, _ATTRIBUTES]
-    for title, sections in (("References", from_model), ("Examples", own)):
-        if title in sections:
-            body = f"{title}\n{'-' * len(title)}\n{sections[title]}\n"
-            parts.append(_indent(body))
+    if "References" in from_model:
+        parts.append(_indent(f"References\n----------\n{from_model['References']}\n"))
+    if "Examples" in own:
+        parts.append(_indent(f"Examples\n--------\n{own['Examples']}\n"))
+    elif cls._example_params is not None:
+        args = "".join(f"{k}={v!r}, " for k, v in cls._example_params.items())
+        close = ""
+        if len(cls.__name__) + len(args) > 48:  # wrap the call at 80 characters
+            args, close = f"\n...     {args}", ",\n... "
+        example = _EXAMPLE.format(cls=cls.__name__, params=args, close=close)
+        parts.append(_indent(example))
     return "\n".join(parts)
 
 
@@ -116,6 +134,8 @@ class ArchitectureClassifier(ECGClassifier):
     training parameters). Two class attributes record deliberate differences:
     ``_default_overrides`` maps an argument to ``(default, reason)`` and
     ``_excluded_params`` maps a model argument left at its default to the reason.
+    ``_example_params`` (tiny architecture arguments) gives the docstring a
+    fitting example.
     A model registered by the user gets its own estimator the same way, and
     :func:`get_estimator_class` then finds it by the model's name.
 
@@ -152,6 +172,9 @@ class ArchitectureClassifier(ECGClassifier):
     _default_overrides: dict[str, tuple[object, str]] = {}
     #: Model arguments the estimator does not expose: name -> reason.
     _excluded_params: dict[str, str] = {}
+    #: Small architecture arguments for the docstring's generated fit example
+    #: (used when the subclass's docstring has no ``Examples`` section).
+    _example_params: dict | None = None
 
     def __init_subclass__(cls, model: str | None = None, **kwargs):
         if model is not None:
