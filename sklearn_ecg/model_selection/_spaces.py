@@ -30,6 +30,7 @@ _Cat = CategoricalDistribution
 _Float = FloatDistribution
 _Int = IntDistribution
 
+
 def _architecture(name: str, gpu: bool) -> dict[str, BaseDistribution]:
     """Distributions over the constructor parameters of the registered model ``name``.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import init_paper_weights_
 from ._registry import register_model
 
@@ -23,17 +23,14 @@ def _conv(c_in: int, c_out: int, k: int, stride: int = 1, pad: int = 0):
 
 @register_model("alexnet1d", aliases=("alexnet",))
 class AlexNet1d(ECGModule):
-    """AlexNet for 1-D signals, with batch normalisation after each convolution.
+    __doc__ = f"""1-D AlexNet with batch normalisation after each convolution.
+
+    Inputs shorter than 63 samples (the least the strided stem and three
+    pools accept) are zero-padded at the end.
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples. Inputs shorter than 63 samples (the least the
-        strided stem and three pools accept) are zero-padded at the end.
-    n_outputs : int
-        Number of logits.
+{SHAPE_PARAMETERS}
     drop_prob : float, default=0.5
         Dropout before each hidden linear layer of the head.
     hidden_size : int, default=4096

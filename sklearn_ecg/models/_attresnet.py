@@ -5,38 +5,32 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import (
     SelfAttentionPooling,
     init_paper_weights_,
     resnet_trunk_length,
 )
 from ._registry import register_model
-from ._resnet import ResNetTrunk1d
+from ._resnet import TRUNK_PARAMETERS, ResNetTrunk1d
 
 
 @register_model("attresnet1d", aliases=("attresnet", "hsmnet"))
 class AttResNet1d(ECGModule):
-    """Headless ResNet1d followed by one multi-head self-attention layer.
+    __doc__ = f"""Headless ResNet1d followed by one multi-head self-attention layer.
 
     The trunk's time steps become tokens, attend to each other once (Q = K = V,
     no positional encoding) and are averaged (or flattened) before the head.
 
+    ``n_times`` fixes the head width when ``reduction="none"``.
+
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples (fixes the head width when ``reduction="none"``).
-    n_outputs : int
-        Number of logits.
-    depth : {18, 34, 50, 101, 152}, default=18
-        Depth of the ResNet trunk.
-    base_width : int, default=64
-        Width of the trunk's first stage.
+{SHAPE_PARAMETERS}
+{TRUNK_PARAMETERS}
     num_heads : int, default=8
         Attention heads (the reference ignored this argument).
-    reduction : {"mean", "none"}, default="mean"
+    reduction : {{"mean", "none"}}, default="mean"
         Token reduction; ``"none"`` ties the model to ``n_times``.
     drop_prob : float, default=0.0
         Dropout on the attention weights.

@@ -121,18 +121,7 @@ class ECGModule(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``.
-
-        Parameters
-        ----------
-        x : torch.Tensor of shape (batch, n_leads, n_times)
-            The records.
-
-        Returns
-        -------
-        logits : torch.Tensor of shape (batch, n_outputs)
-            ``final_layer(forward_features(x))``.
-        """
+        """Map ``(batch, n_leads, n_times)`` to logits: ``final_layer(features)``."""
         return self.final_layer(self.forward_features(x))
 
 

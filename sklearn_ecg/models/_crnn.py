@@ -5,17 +5,17 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import init_paper_weights_
 from ._registry import register_model
-from ._resnet import ResNetTrunk1d
+from ._resnet import TRUNK_PARAMETERS, ResNetTrunk1d
 
 _RNNS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
 
 @register_model("crnn1d", aliases=("crnn", "rnn"))
 class CRNN1d(ECGModule):
-    """Convolutional-recurrent network: ResNet trunk tokens read by an RNN.
+    __doc__ = f"""Convolutional-recurrent network: ResNet trunk tokens read by an RNN.
 
     The head reads the final hidden state of the last layer; for a
     bidirectional RNN, the final forward and backward states are concatenated
@@ -24,13 +24,8 @@ class CRNN1d(ECGModule):
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples.
-    n_outputs : int
-        Number of logits.
-    rnn_type : {"lstm", "gru", "rnn"}, default="lstm"
+{SHAPE_PARAMETERS}
+    rnn_type : {{"lstm", "gru", "rnn"}}, default="lstm"
         Recurrent cell.
     hidden_size : int, default=256
         Hidden units per direction.
@@ -38,10 +33,7 @@ class CRNN1d(ECGModule):
         Stacked recurrent layers.
     bidirectional : bool, default=False
         Run the recurrence in both directions.
-    depth : {18, 34, 50, 101, 152}, default=18
-        Depth of the ResNet trunk.
-    base_width : int, default=64
-        Width of the trunk's first stage.
+{TRUNK_PARAMETERS}
     drop_prob : float, default=0.1
         Dropout between recurrent layers (ignored when ``num_layers == 1``).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import init_paper_weights_
 from ._registry import register_model
 
@@ -52,16 +52,11 @@ class _Shortcut(nn.Module):
 
 @register_model("inception1d", aliases=("inceptiontime", "inception"))
 class Inception1d(ECGModule):
-    """InceptionTime: stacked inception modules with a residual every three.
+    __doc__ = f"""InceptionTime: stacked inception modules with a residual every three.
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples.
-    n_outputs : int
-        Number of logits.
+{SHAPE_PARAMETERS}
     n_filters : int, default=32
         Filters per branch; each module outputs ``4 * n_filters`` channels.
     depth : int, default=6

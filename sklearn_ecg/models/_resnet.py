@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import BasicBlock1d, Bottleneck1d, conv1d, init_weights
 from ._registry import register_model
 
@@ -17,6 +17,14 @@ RESNET_DEPTHS = {
     101: (Bottleneck1d, (3, 4, 23, 3)),
     152: (Bottleneck1d, (3, 8, 36, 3)),
 }
+
+
+#: numpydoc entries of the trunk arguments of the models built on ResNetTrunk1d.
+TRUNK_PARAMETERS = """\
+    depth : {18, 34, 50, 101, 152}, default=18
+        Depth of the ResNet trunk.
+    base_width : int, default=64
+        Width of the trunk's first stage."""
 
 
 def _check_int(name: str, value, minimum: int) -> int:
@@ -91,7 +99,7 @@ class ResNetTrunk1d(nn.Sequential):
 
 @register_model("resnet1d", aliases=("resnet",))
 class ResNet1d(ECGModule):
-    """1-D ResNet for multi-lead ECG classification (torchvision layout).
+    __doc__ = f"""1-D ResNet for multi-lead ECG classification (torchvision layout).
 
     Stem ``Conv(k=kernel_size, stride 2) -> BN -> ReLU -> MaxPool(3, 2)``, four
     residual stages (widths ``base_width * (1, 2, 4, 8)``, stride 2 at the start
@@ -104,13 +112,8 @@ class ResNet1d(ECGModule):
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads (channels).
-    n_times : int
-        Number of time samples the model is built for (checked to be >= 1).
-    n_outputs : int
-        Number of logits.
-    depth : {18, 34, 50, 101, 152}, default=18
+{SHAPE_PARAMETERS}
+    depth : {{18, 34, 50, 101, 152}}, default=18
         Basic blocks for 18/34, bottleneck (v1.5) blocks for 50/101/152.
     base_width : int, default=64
         Channels of the first stage; smaller values give much faster models

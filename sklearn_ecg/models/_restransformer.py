@@ -5,33 +5,25 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import SinusoidalPositionalEncoding, init_paper_weights_
 from ._registry import register_model
-from ._resnet import ResNetTrunk1d
+from ._resnet import TRUNK_PARAMETERS, ResNetTrunk1d
 from ._transformer import make_encoder
 
 
 @register_model("restransformer1d", aliases=("restransformer", "res_transformer"))
 class ResTransformer1d(ECGModule):
-    """ResNet trunk tokens, sinusoidal positions and a post-LN Transformer encoder.
+    __doc__ = f"""ResNet trunk tokens, sinusoidal positions and a post-LN Transformer.
 
     The token width is the trunk's output width (the reference passed a fixed
     "resnet18" flag whatever the trunk); tokens are averaged before the head.
+    Tokens are ``8 * base_width`` wide for depths 18/34.
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples.
-    n_outputs : int
-        Number of logits.
-    depth : {18, 34, 50, 101, 152}, default=18
-        Depth of the ResNet trunk.
-    base_width : int, default=64
-        Width of the trunk's first stage (tokens are ``8 * base_width`` wide for
-        depths 18/34).
+{SHAPE_PARAMETERS}
+{TRUNK_PARAMETERS}
     num_heads : int, default=4
         Attention heads; must divide the token width.
     num_layers : int, default=2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import SinusoidalPositionalEncoding, init_paper_weights_
 from ._registry import register_model
 
@@ -53,7 +53,7 @@ def make_encoder(
 
 @register_model("transformer1d", aliases=("transformer",))
 class TransformerEncoder1d(ECGModule):
-    """Transformer encoder over embedded ECG tokens.
+    __doc__ = f"""Transformer encoder over embedded ECG tokens.
 
     The paper embedded every raw sample with a 3-tap convolution, which costs
     O(T²) attention at 5,000 samples. Here the embedding is either that
@@ -63,26 +63,22 @@ class TransformerEncoder1d(ECGModule):
     a sinusoidal positional encoding and are pooled by their mean or a learned
     CLS token.
 
+    ``n_times // patch_size`` tokens must not exceed ``max_len``.
+
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples; ``n_times // patch_size`` tokens must not exceed
-        ``max_len``.
-    n_outputs : int
-        Number of logits.
+{SHAPE_PARAMETERS}
     embed_dim : int, default=128
         Token width E (the paper used 256 or 512).
     num_heads : int, default=4
         Attention heads; must divide ``embed_dim``.
     num_layers : int, default=2
         Encoder layers.
-    embedding : {"conv", "patch"}, default="conv"
+    embedding : {{"conv", "patch"}}, default="conv"
         How samples become tokens (see above).
     patch_size : int, default=10
         Samples per token (20 ms at 500 Hz).
-    pooling : {"mean", "cls"}, default="mean"
+    pooling : {{"mean", "cls"}}, default="mean"
         How tokens are reduced to one vector.
     drop_prob : float, default=0.1
         Dropout in the encoder layers and after the positional encoding.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import init_paper_weights_
 from ._registry import register_model
 
@@ -22,22 +22,19 @@ _CONFIGS = {
 
 @register_model("vgg1d", aliases=("vgg",))
 class VGG1d(ECGModule):
-    """VGG network for 1-D signals (depths 11/13/16/19, with or without BN).
+    __doc__ = f"""VGG network for 1-D signals (depths 11/13/16/19, with or without BN).
 
     Five stages of 3-tap convolutions separated by max-pooling halve the time axis
     five times; an adaptive average pool to 7 steps makes the head independent of
     the input length (the reference pooled in 2-D by mistake, which also averaged
     the channels, as noted by Marques & Oliveira 2025, arXiv:2503.08960).
 
+    Any input length works: the pooling rounds up.
+
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples (any length: pooling rounds up).
-    n_outputs : int
-        Number of logits.
-    depth : {11, 13, 16, 19}, default=16
+{SHAPE_PARAMETERS}
+    depth : {{11, 13, 16, 19}}, default=16
         Number of weight layers (torchvision configurations A, B, D, E).
     batch_norm : bool, default=True
         Whether each convolution is followed by batch normalisation.

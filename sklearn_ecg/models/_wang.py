@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import ConvBNAct, init_paper_weights_
 from ._registry import register_model
 
@@ -31,7 +31,7 @@ class _WangBlock(nn.Module):
 
 @register_model("resnet1d_wang", aliases=("wang", "fast"))
 class ResNet1dWang(ECGModule):
-    """Compact three-block residual network, the package's fast CPU default.
+    __doc__ = f"""Compact three-block residual network, the package's fast CPU default.
 
     Three residual blocks of three convolutions (64, 128, 128 filters) at full time
     resolution after an optional stride-``stem_stride`` input pooling, then global
@@ -41,12 +41,7 @@ class ResNet1dWang(ECGModule):
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples.
-    n_outputs : int
-        Number of logits.
+{SHAPE_PARAMETERS}
     width : int, default=64
         Filters of the first block; the other two have ``2 * width``.
     kernel_size : int, default=5

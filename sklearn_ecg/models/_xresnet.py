@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import ConvBNAct, init_paper_weights_
 from ._registry import register_model
 
@@ -63,7 +63,7 @@ class XResBlock(nn.Module):
 
 @register_model("xresnet1d", aliases=("xresnet",))
 class XResNet1d(ECGModule):
-    """XResNet for 1-D signals (fastai's xresnet, ported by Strodthoff et al.).
+    __doc__ = f"""1-D XResNet (fastai's xresnet, as ported by Strodthoff et al.).
 
     Differences to ResNet1d: a three-convolution stem, average-pool shortcuts
     (ResNet-D), a zero-initialised last BN in every block, kernels of 5 taps and
@@ -73,13 +73,8 @@ class XResNet1d(ECGModule):
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples.
-    n_outputs : int
-        Number of logits.
-    depth : {18, 34, 50, 101, 152}, default=50
+{SHAPE_PARAMETERS}
+    depth : {{18, 34, 50, 101, 152}}, default=50
         Network depth.
     kernel_size : int, default=5
         Kernel of the stem and block convolutions.
