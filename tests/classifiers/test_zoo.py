@@ -84,9 +84,7 @@ def test_crnn_arguments_are_tunable_by_name(data):
 
 
 BUILTIN_MODELS = [
-    n
-    for n in M.list_models()
-    if M.resolve_model(n).__module__.startswith("sklearn_ecg.")
+    n for n in M.list_models() if M.resolve_model(n).__name__ in M.__all__
 ]
 ARCHITECTURE_ESTIMATORS = sorted(
     name

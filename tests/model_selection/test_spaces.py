@@ -3,7 +3,7 @@ import pytest
 import torch
 from optuna.distributions import BaseDistribution, CategoricalDistribution
 
-from sklearn_ecg import classifiers
+from sklearn_ecg import classifiers, models
 from sklearn_ecg.classifiers import ECGClassifier, get_estimator_class
 from sklearn_ecg.cli import build_parser
 from sklearn_ecg.model_selection import search_space
@@ -11,11 +11,7 @@ from sklearn_ecg.models import list_models, register_model, resolve_model
 
 # Every built-in registered architecture (models registered by tests or doctests
 # are left out); a built-in model without a space or an estimator fails below.
-NAMES = [
-    n
-    for n in list_models()
-    if resolve_model(n).__module__.startswith("sklearn_ecg.models.")
-]
+NAMES = [n for n in list_models() if resolve_model(n).__name__ in models.__all__]
 
 
 def _spellings(name):
