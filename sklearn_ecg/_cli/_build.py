@@ -28,34 +28,25 @@ def parse_assignments(items: list[str] | None, *, option: str = "--set") -> dict
 def resolve_estimator_class(model: str):
     """Return ``(estimator class, extra constructor kwargs)`` for ``--model``.
 
-    ``model`` is an estimator class name of :mod:`sklearn_ecg.classifiers`
-    (``ECGResNetClassifier``) or a name or alias of the model registry
-    (``resnet1d``, ``hsmnet``). A registry name maps to the architecture's own
-    estimator, so its hyper-parameters are plain parameters (``--set depth=34``);
-    a model registered by the user, with no estimator of its own, is wrapped by
-    the generic ``ECGClassifier(module=name)``.
+    ``model`` is an estimator class name of :mod:`sklearn_ecg.classifiers` or a
+    name or alias of the model registry, looked up by
+    :func:`sklearn_ecg.classifiers.get_estimator_class`. A model registered by
+    the user, with no estimator of its own, is wrapped by the generic
+    ``ECGClassifier(module=name)``.
     """
-    from sklearn_ecg import classifiers
+    from sklearn_ecg.classifiers import ECGClassifier, get_estimator_class
+    from sklearn_ecg.models import list_models, resolve_model
 
-    public = getattr(classifiers, "__all__", ())
-    if model in public:
-        return getattr(classifiers, model), {}
-    list_models = require("sklearn_ecg.models", "list_models", feature="--model")
-    resolve_model = require("sklearn_ecg.models", "resolve_model", feature="--model")
-    if model.lower() not in list_models(include_aliases=True):
+    try:
+        cls = get_estimator_class(model)
+    except ValueError:
         raise CLIError(
             f"--model {model!r} is not a registered architecture; choose one of "
             f"{', '.join(list_models())} (or an estimator class name)."
-        )
-    canonical = resolve_model(model).registry_name
-    for name in public:
-        cls = getattr(classifiers, name)
-        if getattr(cls, "_module_name", None) == canonical:
-            return cls, {}
-    ECGClassifier = require(
-        "sklearn_ecg.classifiers", "ECGClassifier", feature="--model"
-    )
-    return ECGClassifier, {"module": canonical}
+        ) from None
+    if cls is ECGClassifier and model.lower() in list_models(include_aliases=True):
+        return cls, {"module": resolve_model(model).registry_name}
+    return cls, {}
 
 
 def check_model_args(model: str, params: dict, pretrained: str | None) -> None:

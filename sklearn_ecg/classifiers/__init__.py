@@ -3,11 +3,11 @@
 from ._alexnet import ECGAlexNetClassifier
 from ._attresnet import ECGAttResNetClassifier
 from ._base import ECGClassifier
-from ._params import AUTOCAST_DTYPES
 from ._crnn import ECGCRNNClassifier
 from ._epoch import TrainingDivergedError
 from ._export import to_onnx, to_torchscript
 from ._inception import ECGInceptionClassifier
+from ._params import AUTOCAST_DTYPES
 from ._resnet import ECGResNetClassifier
 from ._restransformer import ECGResTransformerClassifier
 from ._transformer import ECGTransformerClassifier
@@ -15,9 +15,11 @@ from ._vgg import ECGVGGClassifier
 from ._wang import ECGResNetWangClassifier
 from ._warm_start import save_pretrained
 from ._xresnet import ECGXResNetClassifier
+from ._zoo import ArchitectureClassifier, get_estimator_class
 
 __all__ = [
     "AUTOCAST_DTYPES",
+    "ArchitectureClassifier",
     "ECGAlexNetClassifier",
     "ECGAttResNetClassifier",
     "ECGCRNNClassifier",
@@ -30,6 +32,7 @@ __all__ = [
     "ECGVGGClassifier",
     "ECGXResNetClassifier",
     "TrainingDivergedError",
+    "get_estimator_class",
     "save_pretrained",
     "to_onnx",
     "to_torchscript",
