@@ -70,14 +70,14 @@ def inner_cv(cv, y, groups, classifier: bool):
     n_splits = 5 if cv is None else int(cv)
     kind = type_of_target(y) if y is not None else None
     if classifier and kind in ("binary", "multiclass"):
-        return StratifiedGroupKFold(n_splits)
+        return StratifiedGroupKFold(n_splits=n_splits)
     if classifier and kind == "multilabel-indicator":
         try:
             from ._split import MultilabelStratifiedGroupKFold
         except ImportError:
-            return GroupKFold(n_splits)
-        return MultilabelStratifiedGroupKFold(n_splits)
-    return GroupKFold(n_splits)
+            return GroupKFold(n_splits=n_splits)
+        return MultilabelStratifiedGroupKFold(n_splits=n_splits)
+    return GroupKFold(n_splits=n_splits)
 
 
 def find_net(estimator, prefix: str = "") -> tuple[str, NeuralNet] | None:
