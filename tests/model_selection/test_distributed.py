@@ -208,7 +208,7 @@ def test_storage_object_or_url_round_trips(tmp_path, kind):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         search.fit(X, y)
-    assert [str(w.message)[:37] for w in caught] == (
+    assert [str(w.message)[:36] for w in caught] == (
         ["storage JournalStorage has no heartb"] if kind == "journal" else []
     )
     loaded = optuna.load_study(study_name="rt", storage=storage)
