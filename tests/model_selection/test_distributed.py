@@ -1,6 +1,5 @@
 """Several OS processes on one study, and resuming after a killed worker."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,15 +15,11 @@ from optuna.trial import TrialState
 
 from sklearn_ecg.model_selection import OptunaSearchCV
 
+from ._workers import HEARTBEAT_WORKER, wait_for
+from ._workers import env as _env
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "plot_optuna_distributed.py"
-
-
-def _env():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    env.setdefault("OMP_NUM_THREADS", "1")
-    return env
 
 
 # Runs the example's worker after a barrier: the slow imports come first, then each
@@ -86,56 +81,18 @@ def test_two_processes_complete_one_journal_study(tmp_path):
     assert sorted(t.number for t in study.trials) == list(range(len(study.trials)))
 
 
-# Each fit sleeps 1 s, so a trial (2 folds) runs for about 2 s: long enough to be
-# killed in the middle of it. Heartbeat every second, stale after 2 s.
-HEARTBEAT_WORKER = textwrap.dedent(
-    """
-    import sys, time
-    import numpy as np
-    from optuna.distributions import FloatDistribution
-    from sklearn.linear_model import LogisticRegression
-    from sklearn_ecg.model_selection import OptunaSearchCV
-
-    class SlowLR(LogisticRegression):
-        def fit(self, X, y):
-            time.sleep(float(sys.argv[2]))
-            return super().fit(X, y)
-
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(60, 5)); y = (X[:, 0] > 0).astype(int)
-    OptunaSearchCV(SlowLR(), {"C": FloatDistribution(1e-3, 1e2, log=True)}, cv=2,
-                   n_trials=int(sys.argv[3]), storage=sys.argv[1], study_name="hb",
-                   heartbeat_interval=1, grace_period=2, random_state=0).fit(X, y)
-    """
-)
-
-
-def _wait_for(url, states, n, timeout=180):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            study = optuna.load_study(study_name="hb", storage=url)
-        except KeyError:  # the worker has not created the study yet
-            time.sleep(0.2)
-            continue
-        if len(study.get_trials(states=states)) >= n:
-            return study
-        time.sleep(0.2)
-    raise AssertionError(f"the worker never reached {n} trials in {states}")
-
-
 @pytest.mark.slow
 def test_heartbeat_fails_and_reruns_the_trial_of_a_killed_worker(tmp_path):
     url = f"sqlite:///{tmp_path / 'hb.db'}"
     proc = subprocess.Popen(
-        [sys.executable, "-c", HEARTBEAT_WORKER, url, "1.0", "100"],
+        [sys.executable, "-c", HEARTBEAT_WORKER, url, "1.0", "100", "hb"],
         env=_env(),
         cwd=tmp_path,
     )
     try:
-        _wait_for(url, (TrialState.COMPLETE,), 1)
+        wait_for(url, "hb", (TrialState.COMPLETE,), 1)
         # Kill as soon as the next trial is running (it runs for about 2 s).
-        _wait_for(url, (TrialState.RUNNING,), 1)
+        wait_for(url, "hb", (TrialState.RUNNING,), 1)
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.kill()
@@ -148,7 +105,7 @@ def test_heartbeat_fails_and_reruns_the_trial_of_a_killed_worker(tmp_path):
     n_complete = len(before)
     time.sleep(3)  # past the grace period: the trial's heartbeat is now stale
     proc = subprocess.run(
-        [sys.executable, "-c", HEARTBEAT_WORKER, url, "0", str(n_complete + 2)],
+        [sys.executable, "-c", HEARTBEAT_WORKER, url, "0", str(n_complete + 2), "hb"],
         env=_env(),
         cwd=tmp_path,
         timeout=180,
