@@ -12,10 +12,12 @@ parameters again. Such a retried failure does not count towards
 from __future__ import annotations
 
 import numbers
+import time
 import warnings
 
 import numpy as np
 import optuna
+import sqlalchemy.exc
 from optuna.exceptions import ExperimentalWarning
 from optuna.pruners import NopPruner
 from optuna.samplers import TPESampler
@@ -71,15 +73,14 @@ def build_storage(storage, heartbeat_interval, grace_period):
     if isinstance(storage, str):
         if heartbeat_interval is None:
             return storage
-        with warnings.catch_warnings():
+        with warnings.catch_warnings():  # the heartbeat is "experimental" in Optuna
             warnings.simplefilter("ignore", ExperimentalWarning)
-            return RDBStorage(
+            retry = RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRY)
+            return _open_rdb(
                 storage,
                 heartbeat_interval=int(heartbeat_interval),
                 grace_period=None if grace_period is None else int(grace_period),
-                heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(
-                    max_retry=MAX_RETRY
-                ),
+                heartbeat_stale_trial_callback=retry,
             )
     if isinstance(storage, BaseStorage) and not isinstance(storage, InMemoryStorage):
         if not is_heartbeat_enabled(storage):
@@ -94,6 +95,23 @@ def build_storage(storage, heartbeat_interval, grace_period):
                 stacklevel=4,
             )
     return storage
+
+
+def _open_rdb(url: str, **kwargs) -> RDBStorage:
+    # Workers starting together on a new database race to create Optuna's tables
+    # (optuna/optuna#1092): the loser fails with "already exists" or a duplicate
+    # key, and succeeds once the winner has finished.
+    for attempt in range(4):
+        try:
+            return RDBStorage(url, **kwargs)
+        except sqlalchemy.exc.DBAPIError as exc:
+            racing = isinstance(exc, sqlalchemy.exc.IntegrityError) or (
+                "already exists" in str(exc)
+            )
+            if not racing or attempt == 3:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def open_study(search) -> optuna.study.Study:
