@@ -18,7 +18,12 @@ from optuna.trial import TrialState
 
 from ._workers import HEARTBEAT_WORKER, env, wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # pgserver asks platformdirs for a runtime folder; without XDG_RUNTIME_DIR set
+    # platformdirs warns and uses /tmp.
+    pytest.mark.filterwarnings("ignore::UserWarning:platformdirs"),
+]
 
 N_TRIALS = 8
 
@@ -96,7 +101,7 @@ def test_workers_share_a_study_and_survive_a_sigkill(pg_url):
 def test_cli_tune_workers_share_a_study(pg_url, tmp_path):
     tiny = (
         "--set max_epochs=1 --set batch_size=16 --quiet --threads 1 "
-        "--set base_width=4 --data synthetic:pe:40 --cv 2 --n-trials 3"
+        "--set base_width=4 --data synthetic:pe:24 --cv 2 --n-trials 2"
     ).split()
     code = "import sys; from sklearn_ecg.cli import main; sys.exit(main(sys.argv[1:]))"
     procs = [
@@ -126,7 +131,7 @@ def test_cli_tune_workers_share_a_study(pg_url, tmp_path):
             p.wait()
     study = optuna.load_study(study_name="cli", storage=pg_url)
     complete = study.get_trials(states=(TrialState.COMPLETE,))
-    assert 3 <= len(complete) <= 4 and len(study.trials) == len(complete)
+    assert 2 <= len(complete) <= 3 and len(study.trials) == len(complete)
     # Each worker reports the best trial of the whole shared study.
     best = max(t.value for t in complete)
     for k in range(2):
