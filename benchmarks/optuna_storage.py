@@ -13,6 +13,11 @@ its share of trials; throughput = all finished trials / (last end - first start)
 Storages run one after the other, ``--repeats`` times in rotation so load on a
 shared machine hits each alike; the median is reported.
 
+Measured 2026-12-02 on the shared 2-core development machine under a load
+average of about 16 (so absolute numbers are low; the ordering is the result):
+4 workers x 10 trials, 1 repeat: PostgreSQL 2.5, SQLite 2.4, journal 18.1
+trials/s.
+
     python benchmarks/optuna_storage.py --quick
     python benchmarks/optuna_storage.py --workers 4 --trials 100 --repeats 3
 """
