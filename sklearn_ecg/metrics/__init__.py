@@ -15,7 +15,7 @@ from ._classification import (
     study_f1_score,
     study_gmean_score,
 )
-from ._report import CVReport, repeated_cv_report, t_interval
+from ._report import CVReport, nadeau_bengio_ratio, repeated_cv_report, t_interval
 from ._scorers import (
     average_precision_macro_scorer,
     get_scorer,
@@ -44,6 +44,7 @@ __all__ = [
     "macro_roc_auc_score",
     "make_ecg_scorers",
     "make_fbeta_scorer",
+    "nadeau_bengio_ratio",
     "repeated_cv_report",
     "roc_auc_macro_scorer",
     "sensitivity_score",
