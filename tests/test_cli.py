@@ -482,7 +482,21 @@ def test_study_from_config(tmp_path, capsys):
     assert set(res["results"]) == {"resnet1d / scratch", "resnet1d / warm"}
     for arm in res["results"].values():
         assert len(arm["scores"]["roc_auc"]) == 2
-    assert "warm_minus_scratch_auroc" in res["results"]["resnet1d / warm"]
+    # The paired difference is compare_arms's: warm - scratch per fold, with the
+    # Nadeau-Bengio interval of the actual fold sizes (20 / 20 here).
+    from sklearn_ecg.metrics import t_interval
+
+    warm, scratch = (
+        res["results"]["resnet1d / warm"],
+        res["results"]["resnet1d / scratch"],
+    )
+    diff = warm["warm_minus_scratch_auroc"]
+    per_fold = np.subtract(warm["scores"]["roc_auc"], scratch["scores"]["roc_auc"])
+    np.testing.assert_allclose(diff["per_fold"], per_fold)
+    expected = t_interval(per_fold, test_train_ratio=1.0, bounds=(-1, 1))
+    assert (diff["mean"], diff["ci_low"], diff["ci_high"]) == pytest.approx(
+        expected, nan_ok=True
+    )
     assert Path(res["pretraining"]["resnet1d"]["checkpoint"]).is_file()
 
 

@@ -123,6 +123,8 @@ def pretraining_curves(pretrained: dict, path: Path) -> Path | None:
     if not curves:
         return None
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     from sklearn_ecg.plotting import plot_learning_curves
 
     fig, axes = plt.subplots(
@@ -138,6 +140,7 @@ def pretraining_curves(pretrained: dict, path: Path) -> Path | None:
         axes[0, col].set_title(f"pretraining: {name}")
         for ax in axes[:, col]:
             ax.grid(alpha=0.3)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return _save(fig, path)
 
 
