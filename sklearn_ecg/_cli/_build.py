@@ -134,6 +134,14 @@ def check_args(args) -> None:
     check_model_args(args.model, parse_assignments(args.params), args.pretrained)
 
 
+def checked_data(args, default_split: str):
+    """Check the model options, then load ``--data`` (see ``load_from_args``)."""
+    from ._data import load_from_args
+
+    check_args(args)
+    return load_from_args(args, default_split)
+
+
 def pipeline_from_args(args, data, *, verbose: int | None = None):
     """Build the pipeline of ``--model``/``--set``/``--pretrained`` for ``data``."""
     return build_pipeline(

@@ -8,9 +8,8 @@ import numpy as np
 
 from . import _figures, _model_io
 from ._args import add_command
-from ._build import check_args, parse_assignments
+from ._build import checked_data, parse_assignments
 from ._compare import ModelSpec, StudyPlan, compare
-from ._data import load_from_args
 from ._errors import CLIError
 from ._report import (
     Report,
@@ -46,10 +45,9 @@ def add_parser(subparsers):
 def run(args) -> int:
     """Score a trained model (bootstrap CIs) or cross-validate ``--model``."""
     out = prepare_out_dir(args.out)
-    check_args(args)
     if args.model_file:
         return _evaluate_trained(args, out)
-    data = load_from_args(args, default_split="train")
+    data = checked_data(args, default_split="train")
     plan = StudyPlan(
         models=[ModelSpec(args.model, parse_assignments(args.params))],
         conditions=("warm",) if args.pretrained else ("scratch",),
@@ -68,14 +66,10 @@ def run(args) -> int:
         "95% CI over test folds (Nadeau-Bengio corrected t-interval)."
     )
     report.table(rows)
-    report.figure(
-        _figures.scores_by_arm(results, out / "auroc_by_fold.png").name,
-        "AUROC per test fold",
-    )
-    report.figure(
-        _figures.roc_curves(results, out / "roc_curves.png").name,
-        "Out-of-fold ROC curves",
-    )
+    _figures.add_arm_figures(
+        report, results, out, scores_file="auroc_by_fold.png",
+        scores_caption="AUROC per test fold", roc_caption="Out-of-fold ROC curves",
+    )  # fmt: skip
     report.write(out)
     write_json(out / "results.json", {"command": "evaluate", "results": results})
     return 0
@@ -89,7 +83,7 @@ def _evaluate_trained(args, out: Path) -> int:
     from ._compare import fold_scores
 
     pipe = _model_io.load_model(args.model_file)
-    data = load_from_args(args, default_split="test")
+    data = checked_data(args, default_split="test")
     if data.y.ndim != 1:
         raise CLIError(
             "evaluate --model-file scores binary targets; use "

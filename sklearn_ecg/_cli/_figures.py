@@ -105,6 +105,14 @@ def roc_curves(results: dict, path: Path) -> Path:
     return _save(fig, path)
 
 
+def add_arm_figures(report, results: dict, out: Path, *, scores_file: str,
+                    scores_caption: str, roc_caption: str) -> None:  # fmt: skip
+    """Add the per-fold score figure and the out-of-fold ROC figure to a report."""
+    scores = scores_by_arm(results, out / scores_file)
+    report.figure(scores.name, scores_caption)
+    report.figure(roc_curves(results, out / "roc_curves.png").name, roc_caption)
+
+
 def roc_with_band(y, proba, path: Path, *, n_resamples=200, seed=0, name=None):
     """One ROC curve with a stratified-bootstrap confidence band."""
     plt = _pyplot()

@@ -281,14 +281,11 @@ def _build_report(title, source, target, plan, results, pretrained, out, notes):
     for line in _findings(results):
         report.text(line)
     report.table(comparison_table(results))
-    report.figure(
-        _figures.scores_by_arm(results, out / "auroc_by_arm.png").name,
-        "Test-fold AUROC of each arm, with the mean and its 95% CI",
-    )
-    report.figure(
-        _figures.roc_curves(results, out / "roc_curves.png").name,
-        "Out-of-fold ROC curves (first repetition)",
-    )
+    _figures.add_arm_figures(
+        report, results, out, scores_file="auroc_by_arm.png",
+        scores_caption="Test-fold AUROC of each arm, with the mean and its 95% CI",
+        roc_caption="Out-of-fold ROC curves (first repetition)",
+    )  # fmt: skip
     fig = _figures.pretraining_curves(pretrained, out / "pretraining_curves.png")
     if fig is not None:
         report.figure(

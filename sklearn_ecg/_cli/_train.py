@@ -6,9 +6,8 @@ import time
 
 from . import _figures, _model_io
 from ._args import add_command
-from ._build import check_args, pipeline_from_args
+from ._build import checked_data, pipeline_from_args
 from ._compare import history_table
-from ._data import load_from_args
 from ._report import prepare_out_dir, write_json
 
 
@@ -24,8 +23,7 @@ def add_parser(subparsers):
 def run(args) -> int:
     """Fit ``--model`` on ``--data`` and save ``model.pt`` (+ ``model.joblib``)."""
     out = prepare_out_dir(args.out)
-    check_args(args)
-    data = load_from_args(args, default_split="train")
+    data = checked_data(args, default_split="train")
     pipe = pipeline_from_args(args, data)
     start = time.perf_counter()
     pipe.fit(data.X, data.y)

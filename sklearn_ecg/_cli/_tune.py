@@ -6,8 +6,7 @@ import numpy as np
 
 from . import _model_io
 from ._args import add_command
-from ._build import check_args, pipeline_from_args
-from ._data import load_from_args
+from ._build import checked_data, pipeline_from_args
 from ._report import prepare_out_dir, write_json
 
 
@@ -30,8 +29,7 @@ def run(args) -> int:
     from sklearn_ecg.model_selection import OptunaSearchCV, search_space
 
     out = prepare_out_dir(args.out)
-    check_args(args)
-    data = load_from_args(args, default_split="train")
+    data = checked_data(args, default_split="train")
     pipe = pipeline_from_args(args, data, verbose=0)
     steps = dict(pipe.steps)
     space = search_space(
