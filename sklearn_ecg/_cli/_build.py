@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ._errors import CLIError, require
+from ._errors import CLIError
 
 
 def parse_assignments(items: list[str] | None, *, option: str = "--set") -> dict:
@@ -113,15 +113,39 @@ def preprocessing_steps(preprocess: str, sfreq: float) -> list:
         return []
     if preprocess != "default":
         raise CLIError(f"--preprocess {preprocess!r} is not one of default, none.")
-    BandpassFilter = require(
-        "sklearn_ecg.preprocessing", "BandpassFilter", feature="preprocessing"
-    )
-    LeadNormalizer = require(
-        "sklearn_ecg.preprocessing", "LeadNormalizer", feature="preprocessing"
-    )
+    from sklearn_ecg.preprocessing import BandpassFilter, LeadNormalizer
+
     # 45 Hz keeps the QRS and drops 50/60 Hz mains; stay below Nyquist at 100 Hz.
     high = min(45.0, 0.45 * float(sfreq))
     return [
         ("filter", BandpassFilter(low_freq=0.5, high_freq=high, sfreq=float(sfreq))),
         ("normalize", LeadNormalizer(method="zscore")),
     ]
+
+
+def check_args(args) -> None:
+    """Fail on a bad ``--model``/``--set``/``--pretrained`` before reading data."""
+    check_model_args(args.model, parse_assignments(args.params), args.pretrained)
+
+
+def checked_data(args, default_split: str):
+    """Check the model options, then load ``--data`` (see ``load_from_args``)."""
+    from ._data import load_from_args
+
+    check_args(args)
+    return load_from_args(args, default_split)
+
+
+def pipeline_from_args(args, data, *, verbose: int | None = None):
+    """Build the pipeline of ``--model``/``--set``/``--pretrained`` for ``data``."""
+    return build_pipeline(
+        args.model,
+        sfreq=data.sfreq,
+        lead_names=data.lead_names,
+        pretrained=args.pretrained,
+        device=args.device,
+        random_state=args.seed,
+        params=parse_assignments(args.params),
+        preprocess=args.preprocess,
+        verbose=(0 if args.quiet else 1) if verbose is None else verbose,
+    )

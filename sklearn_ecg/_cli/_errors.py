@@ -12,6 +12,8 @@ class CLIError(Exception):
 def require(module: str, name: str, *, feature: str):
     """Import ``module.name`` or raise a one-line :class:`CLIError`.
 
+    Kept for ``_model_io`` only; the commands import the library directly.
+
     The command is assembled from several subpackages; a missing piece (an
     optional extra, or an older installation) must give a clear message rather
     than an ``ImportError`` traceback.

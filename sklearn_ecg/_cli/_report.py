@@ -7,8 +7,6 @@ import json
 import math
 from pathlib import Path
 
-import numpy as np
-
 from ._errors import CLIError
 
 METRIC_TITLES = {
@@ -155,21 +153,8 @@ def prepare_out_dir(out: str | Path) -> Path:
 
 def write_json(path: Path, payload: dict) -> Path:
     """Write JSON with NaN as null, so every JSON reader accepts the file."""
-    path.write_text(json.dumps(_jsonable(payload), indent=2, allow_nan=False) + "\n")
+    from sklearn_ecg.utils import to_json_safe
+
+    text = json.dumps(to_json_safe(payload), indent=2, allow_nan=False)
+    path.write_text(text + "\n")
     return path
-
-
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _jsonable(obj.item())
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj

@@ -1,5 +1,8 @@
-"""Patient-grouped and stratified splitters, PTB-XL folds and the Optuna search."""
+"""Splitters (patient-grouped, stratified, PTB-XL folds), the Optuna search and the
+comparison of arms over the same folds.
+"""
 
+from ._compare import ArmComparison, compare_arms
 from ._pruning import TrialPruningCallback
 from ._repeated_split import (
     RepeatedMultilabelStratifiedGroupKFold,
@@ -15,6 +18,7 @@ from ._split import (
 )
 
 __all__ = [
+    "ArmComparison",
     "MultilabelStratifiedGroupKFold",
     "MultilabelStratifiedKFold",
     "OptunaSearchCV",
@@ -23,5 +27,6 @@ __all__ = [
     "RepeatedStratifiedGroupKFold",
     "TrialPruningCallback",
     "check_groups",
+    "compare_arms",
     "search_space",
 ]
