@@ -1,6 +1,4 @@
-"""Splitters (patient-grouped, stratified, PTB-XL folds), the Optuna search and the
-comparison of arms over the same folds.
-"""
+"""Splitters, the Optuna search and the comparison of arms over the same folds."""
 
 from ._compare import ArmComparison, compare_arms
 from ._pruning import TrialPruningCallback
