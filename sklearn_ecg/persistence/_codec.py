@@ -3,10 +3,10 @@
 Every value that is not a JSON scalar is written as a small tagged dict, so that
 decoding is unambiguous and never evaluates anything::
 
-    {"type": "tuple", "items": [...]}          {"type": "list", "items": [...]}
-    {"type": "dict", "items": {"key": ...}}    {"type": "ndarray", "key": "a0"}
-    {"type": "scalar", "key": "a1"}            {"type": "torch_optimizer", "name": "SGD"}
-    {"type": "model", "name": "resnet1d"}      {"type": "pretrained_weights", ...}
+    {"type": "tuple", "items": [...]}        {"type": "list", "items": [...]}
+    {"type": "dict", "items": {"key": ...}}  {"type": "ndarray", "key": "a0"}
+    {"type": "scalar", "key": "a1"}          {"type": "torch_optimizer", "name": "SGD"}
+    {"type": "model", "name": "resnet1d"}    {"type": "pretrained_weights", ...}
 
 ``ndarray`` and ``scalar`` values live in an ``.npz`` file read with
 ``numpy.load(allow_pickle=False)``; only numeric, boolean and string dtypes are
@@ -163,7 +163,9 @@ def _bad(where: str, value) -> ModelFormatError:
 def _decode_tagged(value: dict, where: str, store: ArrayStore):
     kind = value.get("type")
     if kind in ("list", "tuple") and isinstance(value.get("items"), list):
-        items = [decode(v, f"{where}[{i}]", store) for i, v in enumerate(value["items"])]
+        items = [
+            decode(v, f"{where}[{i}]", store) for i, v in enumerate(value["items"])
+        ]
         return items if kind == "list" else tuple(items)
     if kind == "dict" and isinstance(value.get("items"), dict):
         return {str(k): decode(v, f"{where}[{k!r}]", store)

@@ -378,9 +378,13 @@ class _Reader:
                 for k, v in params.items()}  # fmt: skip
 
     def _steps(self, steps, where: str) -> list:
-        if not isinstance(steps, list) or not steps or not all(
-            isinstance(s, list) and len(s) == 2 and isinstance(s[0], str)
-            for s in steps
+        if (
+            not isinstance(steps, list)
+            or not steps
+            or not all(
+                isinstance(s, list) and len(s) == 2 and isinstance(s[0], str)
+                for s in steps
+            )
         ):
             raise ModelFormatError(f"{where}: 'steps' must be [name, step] pairs.")
         return [(name, self.node(spec, f"step {name!r}")) for name, spec in steps]
@@ -458,4 +462,5 @@ def load_model(
     manifest = load_manifest(folder)
     files = {n: folder / n for n in manifest["files"]}
     store = _read_arrays(files[ARRAYS])
-    return _Reader(folder, files, store, device).node(manifest.get("model"), "the model")
+    reader = _Reader(folder, files, store, device)
+    return reader.node(manifest.get("model"), "the model")

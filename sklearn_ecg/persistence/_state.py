@@ -59,7 +59,7 @@ def allowed_classes() -> dict[str, type]:
 
 
 def class_name(obj, where: str) -> str:
-    """The allowlisted name of ``type(obj)``; error if the class is not allowed."""
+    """Return the allowlisted name of ``type(obj)``; error if it is not allowed."""
     for name, cls in allowed_classes().items():
         if type(obj) is cls:
             return name
@@ -92,7 +92,7 @@ def is_classifier(obj) -> bool:
 
 
 def fitted_state(obj) -> dict:
-    """The fitted attributes of a step that ``restore_state`` needs, as a dict."""
+    """Return the fitted attributes that loading a step needs, as a dict."""
     if is_classifier(obj):
         state = {k: obj.__dict__[k] for k in CLASSIFIER_STATE if k in obj.__dict__}
         state["history_"] = [dict(row) for row in (obj.history_ or [])]
