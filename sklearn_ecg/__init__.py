@@ -18,6 +18,7 @@ _SUBMODULES = [
     "metrics",
     "model_selection",
     "models",
+    "persistence",
     "plotting",
     "preprocessing",
     "training",

@@ -17,6 +17,7 @@ import sys
 from sklearn_ecg import __version__
 from sklearn_ecg._cli._data import DATA_HELP
 from sklearn_ecg._cli._errors import CLIError
+from sklearn_ecg._cli._model_io import ALLOW_PICKLE_HELP
 
 __all__ = ["build_parser", "main"]
 
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CKPT",
         help="score this trained model instead of cross-validating --model",
     )
+    p.add_argument("--allow-pickle", action="store_true", help=ALLOW_PICKLE_HELP)
     p.add_argument("--n-splits", type=int, default=5)
     p.add_argument("--n-repeats", type=int, default=2)
     p.add_argument("--n-bootstrap", type=int, default=1000)
@@ -145,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _common(sub.add_parser("predict", help="probabilities from a trained model"))
     _data_args(p)
     p.add_argument("--model-file", required=True, metavar="CKPT")
+    p.add_argument("--allow-pickle", action="store_true", help=ALLOW_PICKLE_HELP)
     p.add_argument("--out", help="folder for predictions.csv (default: stdout)")
 
     p = _common(sub.add_parser("tune", help="Optuna search of hyper-parameters"))

@@ -66,7 +66,7 @@ def _pipeline(args, data, pretrained=None):
 
 
 def cmd_train(args) -> int:
-    """Fit ``--model`` on ``--data`` and save ``model.pt`` (+ ``model.joblib``)."""
+    """Fit ``--model`` on ``--data`` and save the model folder (no pickle)."""
     out = prepare_out_dir(args.out)
     data = _load(args, default_split="train")
     pipe = _pipeline(args, data)
@@ -140,7 +140,7 @@ def cmd_evaluate(args) -> int:
 
 
 def _evaluate_trained(args, out: Path) -> int:
-    pipe = _model_io.load_model(args.model_file)
+    pipe = _model_io.load_model(args.model_file, allow_pickle=args.allow_pickle)
     data = _load(args, default_split="test")
     if data.y.ndim != 1:
         raise CLIError(
@@ -189,7 +189,7 @@ def _ci_dict(point: float, ci) -> dict:
 
 def cmd_predict(args) -> int:
     """Write one row of class probabilities per record."""
-    pipe = _model_io.load_model(args.model_file)
+    pipe = _model_io.load_model(args.model_file, allow_pickle=args.allow_pickle)
     data = _load(args, default_split="test")
     proba = pipe.predict_proba(data.X)
     classes = (
