@@ -22,6 +22,7 @@ from ._report import (
     render_text_table,
     write_json,
 )
+from ._safe_text import csv_safe_cell
 
 
 def _load(args, default_split: str):
@@ -199,9 +200,9 @@ def cmd_predict(args) -> int:
     )
     ids = data.record_ids or [str(i) for i in range(len(proba))]
     pred = pipe.predict(data.X)
-    header = ["record", *(f"proba_{c}" for c in classes), "prediction"]
+    header = ["record", *(csv_safe_cell(f"proba_{c}") for c in classes), "prediction"]
     rows = [
-        [i, *(f"{p:.6f}" for p in row), _label(lab)]
+        [csv_safe_cell(i), *(f"{p:.6f}" for p in row), csv_safe_cell(_label(lab))]
         for i, row, lab in zip(ids, proba, pred)
     ]
     if args.out:
