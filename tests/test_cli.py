@@ -287,7 +287,7 @@ def test_report_and_json(tmp_path):
     report.table(rows)
     report.figure("a.png", "cap")
     md, page = report.write(tmp_path)
-    assert "| m / scratch | 0.800 [0.700, 0.900] | — |" in md.read_text()
+    assert "| m / scratch | 0.800 \\[0.700, 0.900] | — |" in md.read_text()
     assert "T &lt;&amp;&gt;" in page.read_text() and 'src="a.png"' in page.read_text()
     path = write_json(tmp_path / "r.json", {"x": float("nan"), "y": np.float32(2)})
     assert json.loads(path.read_text()) == {"x": None, "y": 2.0}

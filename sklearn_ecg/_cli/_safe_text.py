@@ -15,7 +15,7 @@ import re
 # OWASP's list, plus the full-width forms some spreadsheets also accept.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[<>&|~])")
 _MD_BLOCK_START = re.compile(r"^(#|=|-|\+|(\d+)[.)])")
 
 
@@ -56,8 +56,9 @@ def markdown_escape(text, *, line_start: bool = False) -> str:
     r"""Return ``text`` as literal Markdown: no HTML, links, tables or blocks.
 
     Whitespace runs (newlines included) become one space, so the text cannot
-    start a new block, and the characters ``\ ` * _ [ ] < > & | ~`` are
-    backslash-escaped (CommonMark renders them literally).
+    start a new block, and the characters ``\ ` * _ [ < > & | ~`` are
+    backslash-escaped (CommonMark renders them literally; an escaped ``[``
+    opens no link or image, so ``]`` is left as it is).
 
     Parameters
     ----------
@@ -77,7 +78,7 @@ def markdown_escape(text, *, line_start: bool = False) -> str:
     --------
     >>> from sklearn_ecg._cli._safe_text import markdown_escape
     >>> print(markdown_escape("<img src=x onerror=alert(1)> [a](javascript:x)"))
-    \<img src=x onerror=alert(1)\> \[a\](javascript:x)
+    \<img src=x onerror=alert(1)\> \[a](javascript:x)
     >>> print(markdown_escape("# AF | NORM", line_start=True))
     \# AF \| NORM
     """
