@@ -380,6 +380,11 @@ def test_unknown_format_version_and_missing_files(saved, tmp_path):
     (folder / "manifest.json").write_text("{not json")
     with pytest.raises(ModelFormatError, match="not valid JSON"):
         load_model(folder)
+    (folder / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ModelFormatError, match="not valid JSON"):
+        load_model(folder)
+    with pytest.raises(ModelFormatError, match="is a file, not a model folder"):
+        load_model(folder / "arrays.npz")
 
 
 # --- legacy pickles ------------------------------------------------------------------

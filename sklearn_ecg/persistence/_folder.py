@@ -215,6 +215,11 @@ def _find_folder(path: str | os.PathLike) -> Path:
     p = Path(path).expanduser()
     if p.is_file() and p.name in (MANIFEST, WEIGHTS, LEGACY_PICKLE):
         p = p.parent
+    elif p.is_file():
+        raise ModelFormatError(
+            f"{str(path)!r} is a file, not a model folder; pass the folder written "
+            f"by save_model (or its {MANIFEST})."
+        )
     if not p.is_dir():
         raise ModelFormatError(
             f"{str(path)!r} is not a model folder written by save_model (no such "
@@ -226,7 +231,7 @@ def _find_folder(path: str | os.PathLike) -> Path:
 def _read_json(path: Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ModelFormatError(
             f"{str(path)!r} is not valid JSON ({exc}); the model folder is damaged."
         ) from None
@@ -463,4 +468,9 @@ def load_model(
     files = {n: folder / n for n in manifest["files"]}
     store = _read_arrays(files[ARRAYS])
     reader = _Reader(folder, files, store, device)
-    return reader.node(manifest.get("model"), "the model")
+    try:
+        return reader.node(manifest.get("model"), "the model")
+    except RecursionError:
+        raise ModelFormatError(
+            "The manifest is nested too deeply to be a model; refusing to load it."
+        ) from None
