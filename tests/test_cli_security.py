@@ -178,7 +178,9 @@ def test_predictions_csv_neutralises_record_names_and_labels(
     rng = np.random.default_rng(0)
     X = rng.normal(size=(len(HOSTILE), 2, 64)).astype(np.float32)
     y = np.array([HOSTILE[0], HOSTILE[3]] * 4)[: len(HOSTILE)]
-    clf = ECGResNetClassifier(base_width=4, max_epochs=1, random_state=0)
+    clf = ECGResNetClassifier(
+        base_width=4, max_epochs=1, random_state=0, validation_fraction=0.0
+    )
     save_model(make_pipeline(clf).fit(X, y), tmp_path / "m")
     data = ECGData(X=X, y=y, target_names=[], sfreq=100.0, record_ids=HOSTILE)
     monkeypatch.setattr(_commands, "load_data", lambda *a, **k: data)

@@ -219,9 +219,35 @@ def test_load_does_not_change_the_global_random_state(saved):
     assert torch.rand(1) == expected
 
 
-def test_loading_on_the_saved_device_or_an_explicit_one(saved):
+def test_loading_on_the_saved_device_or_an_explicit_one(saved, tmp_path):
     _, folder = saved
     assert load_model(folder, device="cpu")[-1].device_ == torch.device("cpu")
+    if torch.cuda.is_available():
+        pytest.skip("the fallback is for machines without CUDA")
+    folder = copy_folder(folder, tmp_path / "m")
+    edit_manifest(
+        folder, lambda m: m["model"]["steps"][2][1]["params"].update(device="cuda")
+    )
+    with pytest.warns(UserWarning, match="device='cuda'.*loaded on the CPU"):
+        loaded = load_model(folder)
+    assert loaded[-1].device_ == torch.device("cpu")
+    assert loaded[-1].device == "cuda"  # the parameter itself is kept
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        load_model(folder, device="cuda")
+
+
+@pytest.mark.gpu
+def test_cuda_round_trip_is_bit_identical(data, tmp_path):
+    X, y = data
+    pipe = tiny_pipeline(device="cuda").fit(X, y)
+    save_model(pipe, tmp_path)
+    loaded = load_model(tmp_path)
+    assert loaded[-1].device_.type == "cuda"
+    np.testing.assert_array_equal(loaded.predict_proba(X), pipe.predict_proba(X))
+    on_cpu = load_model(tmp_path, device="cpu")
+    np.testing.assert_allclose(
+        on_cpu.predict_proba(X), pipe.predict_proba(X), rtol=1e-4, atol=1e-5
+    )
 
 
 # --- what cannot be saved as data -------------------------------------------------
