@@ -200,7 +200,7 @@ def cmd_predict(args) -> int:
     )
     ids = data.record_ids or [str(i) for i in range(len(proba))]
     pred = pipe.predict(data.X)
-    header = ["record", *(csv_safe_cell(f"proba_{c}") for c in classes), "prediction"]
+    header = ["record", *(f"proba_{c}" for c in classes), "prediction"]
     rows = [
         [csv_safe_cell(i), *(f"{p:.6f}" for p in row), csv_safe_cell(_label(lab))]
         for i, row, lab in zip(ids, proba, pred)
