@@ -140,7 +140,7 @@ def test_tampered_model_file_is_not_unpickled(capsys, tmp_path):
         str(tmp_path / "model.joblib"),
     )
     assert code == 2
-    assert_one_line_error(err, "refusing to unpickle")
+    assert_one_line_error(err, "runs code", "--allow-pickle")
 
 
 # --- config files -------------------------------------------------------------
@@ -278,7 +278,7 @@ def test_report_and_json(tmp_path):
     report.table(rows)
     report.figure("a.png", "cap")
     md, page = report.write(tmp_path)
-    assert "| m / scratch | 0.800 [0.700, 0.900] | — |" in md.read_text()
+    assert "| m / scratch | 0.800 \\[0.700, 0.900] | — |" in md.read_text()
     assert "T &lt;&amp;&gt;" in page.read_text() and 'src="a.png"' in page.read_text()
     path = write_json(tmp_path / "r.json", {"x": float("nan"), "y": np.float32(2)})
     assert json.loads(path.read_text()) == {"x": None, "y": 2.0}
@@ -344,8 +344,9 @@ def trained(tmp_path_factory):
 
 
 def test_train_writes_model_and_results(trained):
-    for name in ("model.pt", "model.joblib", "model.sha256", "results.json"):
+    for name in ("manifest.json", "arrays.npz", "model.pt", "results.json"):
         assert (trained / name).is_file(), name
+    assert not (trained / "model.joblib").exists()  # data, never a pickle
     results = json.loads((trained / "results.json").read_text())
     assert results["n_records"] == 48
     assert results["classes"] == ["0", "1"]
@@ -360,7 +361,7 @@ def test_predict_writes_probabilities(trained, tmp_path, capsys):
             "--data",
             "synthetic:pe:12",
             "--model-file",
-            str(trained / "model.joblib"),
+            str(trained / "manifest.json"),
             "--out",
             str(tmp_path),
             "--quiet",
@@ -415,7 +416,7 @@ def test_evaluate_trained_model_with_bootstrap(trained, tmp_path, capsys):
             "--data",
             "synthetic:pe:40",
             "--model-file",
-            str(trained / "model.joblib"),
+            str(trained / "manifest.json"),
             "--n-bootstrap",
             "50",
             "--out",
@@ -554,7 +555,7 @@ def test_tune_writes_best_params_and_resumes(tmp_path):
     assert best["best_params"] and all(k.count("__") == 1 for k in best["best_params"])
     # The filter's cut-off stays below Nyquist (50 Hz at the synthetic 100 Hz).
     assert best["best_params"].get("filter__high_freq", 40.0) < 50.0
-    assert (tmp_path / "o" / "model.joblib").is_file()
+    assert (tmp_path / "o" / "manifest.json").is_file()
     # n_trials counts the study's trials: asking for 2 resumes it with one more.
     argv[argv.index("--n-trials") + 1] = "2"
     assert main(argv) == 0

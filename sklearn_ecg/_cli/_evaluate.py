@@ -35,6 +35,9 @@ def add_parser(subparsers):
         metavar="CKPT",
         help="score this trained model instead of cross-validating --model",
     )
+    p.add_argument(
+        "--allow-pickle", action="store_true", help=_model_io.ALLOW_PICKLE_HELP
+    )
     p.add_argument("--n-splits", type=int, default=5)
     p.add_argument("--n-repeats", type=int, default=2)
     p.add_argument("--n-bootstrap", type=int, default=1000)
@@ -82,7 +85,7 @@ def _evaluate_trained(args, out: Path) -> int:
 
     from ._compare import fold_scores
 
-    pipe = _model_io.load_model(args.model_file)
+    pipe = _model_io.load_model(args.model_file, allow_pickle=args.allow_pickle)
     data = checked_data(args, default_split="test")
     if data.y.ndim != 1:
         raise CLIError(

@@ -10,7 +10,9 @@ import numpy as np
 from . import _model_io
 from ._args import add_command
 from ._data import load_from_args
+from ._model_io import ALLOW_PICKLE_HELP
 from ._report import prepare_out_dir
+from ._safe_text import csv_safe_cell
 
 
 def add_parser(subparsers):
@@ -19,13 +21,14 @@ def add_parser(subparsers):
         subparsers, "predict", "probabilities from a trained model", data=True
     )
     p.add_argument("--model-file", required=True, metavar="CKPT")
+    p.add_argument("--allow-pickle", action="store_true", help=ALLOW_PICKLE_HELP)
     p.add_argument("--out", help="folder for predictions.csv (default: stdout)")
     return p
 
 
 def run(args) -> int:
     """Write one row of class probabilities per record."""
-    pipe = _model_io.load_model(args.model_file)
+    pipe = _model_io.load_model(args.model_file, allow_pickle=args.allow_pickle)
     data = load_from_args(args, default_split="test")
     proba = pipe.predict_proba(data.X)
     classes = (
@@ -37,7 +40,7 @@ def run(args) -> int:
     pred = pipe.predict(data.X)
     header = ["record", *(f"proba_{c}" for c in classes), "prediction"]
     rows = [
-        [i, *(f"{p:.6f}" for p in row), _label(lab)]
+        [csv_safe_cell(i), *(f"{p:.6f}" for p in row), csv_safe_cell(_label(lab))]
         for i, row, lab in zip(ids, proba, pred)
     ]
     if args.out:
