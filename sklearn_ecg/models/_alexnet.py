@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import init_paper_weights_
 from ._registry import register_model
 
@@ -44,14 +44,7 @@ class AlexNet1d(ECGModule):
     .. [1] A. Krizhevsky, I. Sutskever and G. E. Hinton, "ImageNet classification
        with deep convolutional neural networks", NeurIPS 2012.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import AlexNet1d
-    >>> model = AlexNet1d(12, 1000, 5, hidden_size=64)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('AlexNet1d', 'hidden_size=64')}"""
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import init_paper_weights_
 from ._registry import register_model
 from ._resnet import TRUNK_PARAMETERS, ResNetTrunk1d
@@ -45,14 +45,7 @@ class CRNN1d(ECGModule):
        Computation 9(8), 1997; K. Cho et al., "Learning phrase representations
        using RNN encoder-decoder", EMNLP 2014.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import CRNN1d
-    >>> model = CRNN1d(12, 1000, 5, base_width=8, hidden_size=16, bidirectional=True)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('CRNN1d', 'base_width=8, hidden_size=16, bidirectional=True')}"""
 
     def __init__(
         self,

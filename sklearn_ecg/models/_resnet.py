@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import BasicBlock1d, Bottleneck1d, conv1d, init_weights
 from ._registry import register_model
 
@@ -139,14 +139,7 @@ class ResNet1d(ECGModule):
        Recognition", CVPR 2016, arXiv:1512.03385.
     .. [2] J. Marques and A. Oliveira, "Are ECGs enough?", arXiv:2503.08960, 2025.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import ResNet1d
-    >>> model = ResNet1d(n_leads=12, n_times=1000, n_outputs=5, base_width=16)
-    >>> model(torch.zeros(3, 12, 1000)).shape
-    torch.Size([3, 5])
-    """
+{model_example('ResNet1d', 'base_width=16')}"""
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import SinusoidalPositionalEncoding, init_paper_weights_
 from ._registry import register_model
 
@@ -90,14 +90,7 @@ class TransformerEncoder1d(ECGModule):
     .. [1] A. Vaswani et al., "Attention is all you need", NeurIPS 2017.
     .. [2] A. Dosovitskiy et al., "An image is worth 16x16 words", ICLR 2021.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import TransformerEncoder1d
-    >>> model = TransformerEncoder1d(12, 1000, 5, embed_dim=32)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('TransformerEncoder1d', 'embed_dim=32')}"""
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import init_paper_weights_
 from ._registry import register_model
 
@@ -51,14 +51,7 @@ class VGG1d(ECGModule):
     .. [1] K. Simonyan and A. Zisserman, "Very deep convolutional networks for
        large-scale image recognition", ICLR 2015, arXiv:1409.1556.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import VGG1d
-    >>> model = VGG1d(12, 1000, 5, depth=11, hidden_size=64)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('VGG1d', 'depth=11, hidden_size=64')}"""
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import ConvBNAct, init_paper_weights_
 from ._registry import register_model
 
@@ -94,14 +94,7 @@ class XResNet1d(ECGModule):
        for ECG analysis: benchmarks and insights from PTB-XL", IEEE JBHI 25(5),
        1519–1528, 2021.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import XResNet1d
-    >>> model = XResNet1d(12, 1000, 5, depth=18)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('XResNet1d', 'depth=18')}"""
 
     def __init__(
         self,
