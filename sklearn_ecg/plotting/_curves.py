@@ -54,6 +54,47 @@ def _resampled(y, n_resamples, random_state):
     return stratified_bootstrap_indices(y, n_resamples, random_state)
 
 
+def _roc_on_grid(y, s):
+    fpr, tpr, _ = roc_curve(y, s)
+    return np.interp(_GRID, fpr, tpr), auc(fpr, tpr)
+
+
+def _pr_on_grid(y, s):
+    precision, recall, _ = precision_recall_curve(y, s)
+    # recall is decreasing; np.interp needs increasing x.
+    curve = np.interp(_GRID, recall[::-1], precision[::-1])
+    return curve, average_precision_score(y, s)
+
+
+# (display class, curve on the grid and its area, area name, legend place)
+_ROC = (RocCurveDisplay, _roc_on_grid, "AUC", "lower right")
+_PR = (PrecisionRecallDisplay, _pr_on_grid, "AP", "lower left")
+
+
+def _draw_with_band(kind, y_true, y_score, pos_label, ax, band, **plot_kw):
+    """Draw a ``kind`` curve and its bootstrap band; set ``ci_`` and ``band_``.
+
+    ``band`` is ``(n_resamples, confidence, random_state)``; ``plot_kw`` goes to
+    the display's ``from_predictions``.
+    """
+    display_cls, curve_on_grid, area, legend_loc = kind
+    n_resamples, confidence, random_state = band
+    y, s = _check_binary(y_true, y_score, pos_label)
+    _, ax = get_axes(ax, (5, 5))
+    disp = display_cls.from_predictions(y, s, ax=ax, **plot_kw)
+    disp.ci_, disp.band_ = None, None
+    if not n_resamples:
+        return disp
+    resamples = _resampled(y, n_resamples, random_state)
+    curves, areas = zip(*(curve_on_grid(y[idx], s[idx]) for idx in resamples))
+    alpha = 1.0 - confidence
+    disp.ci_ = tuple(np.quantile(areas, [alpha / 2, 1 - alpha / 2]))
+    label = f"{confidence:.0%} CI of {area} {disp.ci_[0]:.2f}-{disp.ci_[1]:.2f}"
+    disp.band_ = _band(ax, _GRID, curves, confidence, label, disp.line_.get_color())
+    ax.legend(loc=legend_loc)
+    return disp
+
+
 def plot_roc_curve(
     y_true,
     y_score,
@@ -106,24 +147,9 @@ def plot_roc_curve(
     >>> bool(disp.ci_[0] < disp.roc_auc < disp.ci_[1])
     True
     """
-    y, s = _check_binary(y_true, y_score, pos_label)
-    _, ax = get_axes(ax, (5, 5))
-    disp = RocCurveDisplay.from_predictions(
-        y, s, ax=ax, name=name, plot_chance_level=chance_level
-    )
-    disp.ci_, disp.band_ = None, None
-    if n_resamples:
-        curves, aucs = [], []
-        for idx in _resampled(y, n_resamples, random_state):
-            fpr, tpr, _ = roc_curve(y[idx], s[idx])
-            curves.append(np.interp(_GRID, fpr, tpr))
-            aucs.append(auc(fpr, tpr))
-        alpha = 1.0 - confidence
-        disp.ci_ = tuple(np.quantile(aucs, [alpha / 2, 1 - alpha / 2]))
-        label = f"{confidence:.0%} CI of AUC {disp.ci_[0]:.2f}-{disp.ci_[1]:.2f}"
-        disp.band_ = _band(ax, _GRID, curves, confidence, label, disp.line_.get_color())
-        ax.legend(loc="lower right")
-    return disp
+    band = (n_resamples, confidence, random_state)
+    kw = {"name": name, "plot_chance_level": chance_level}
+    return _draw_with_band(_ROC, y_true, y_score, pos_label, ax, band, **kw)
 
 
 def plot_pr_curve(
@@ -176,25 +202,9 @@ def plot_pr_curve(
     >>> bool(disp.ci_[0] < disp.average_precision < disp.ci_[1])
     True
     """
-    y, s = _check_binary(y_true, y_score, pos_label)
-    _, ax = get_axes(ax, (5, 5))
-    disp = PrecisionRecallDisplay.from_predictions(
-        y, s, ax=ax, name=name, plot_chance_level=True
-    )
-    disp.ci_, disp.band_ = None, None
-    if n_resamples:
-        curves, aps = [], []
-        for idx in _resampled(y, n_resamples, random_state):
-            precision, recall, _ = precision_recall_curve(y[idx], s[idx])
-            # recall is decreasing; np.interp needs increasing x.
-            curves.append(np.interp(_GRID, recall[::-1], precision[::-1]))
-            aps.append(average_precision_score(y[idx], s[idx]))
-        alpha = 1.0 - confidence
-        disp.ci_ = tuple(np.quantile(aps, [alpha / 2, 1 - alpha / 2]))
-        label = f"{confidence:.0%} CI of AP {disp.ci_[0]:.2f}-{disp.ci_[1]:.2f}"
-        disp.band_ = _band(ax, _GRID, curves, confidence, label, disp.line_.get_color())
-        ax.legend(loc="lower left")
-    return disp
+    band = (n_resamples, confidence, random_state)
+    kw = {"name": name, "plot_chance_level": True}
+    return _draw_with_band(_PR, y_true, y_score, pos_label, ax, band, **kw)
 
 
 def plot_calibration(
