@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..utils import check_choice, check_int
 from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import ConvBNAct, init_paper_weights_
 from ._registry import register_model
@@ -108,10 +109,8 @@ class XResNet1d(ECGModule):
         drop_prob: float = 0.5,
     ):
         super().__init__(n_leads, n_times, n_outputs, drop_prob)
-        if depth not in _LAYERS:
-            raise ValueError(f"depth={depth!r} must be one of {sorted(_LAYERS)}.")
-        if base_width < 2:
-            raise ValueError(f"base_width={base_width!r} must be an int >= 2.")
+        check_choice(depth, "depth", set(_LAYERS))
+        check_int(base_width, "base_width", 2)
         expansion, layers = _LAYERS[depth]
         k, w = kernel_size, base_width
         self.stem = nn.Sequential(
