@@ -20,6 +20,7 @@ from sklearn.metrics import (
 from sklearn.utils.multiclass import type_of_target
 
 from ..metrics import stratified_bootstrap_indices
+from ..utils._docs import fill_doc
 from ._utils import get_axes
 
 _GRID = np.linspace(0.0, 1.0, 101)
@@ -95,6 +96,42 @@ def _draw_with_band(kind, y_true, y_score, pos_label, ax, band, **plot_kw):
     return disp
 
 
+#: Docstring entries the ROC and PR curves share.
+_SCORES_DOC = """\
+    y_true : array-like of shape (n_records,)
+        Binary labels.
+    y_score : array-like of shape (n_records,) or (n_records, 2)
+        Scores or probabilities of the positive class.
+    n_resamples : int, default=200
+        Stratified bootstrap resamples for the band; 0 draws no band.
+""".rstrip()
+_EXAMPLE = """\
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.plotting import {fn}
+    >>> y = np.repeat([0, 1], 50)
+    >>> s = y + np.random.default_rng(0).normal(size=100)
+    >>> disp = {fn}(y, s, n_resamples=50, random_state=0)
+    >>> bool(disp.ci_[0] < disp.{area} < disp.ci_[1])
+    True"""
+_DRAWING_DOC = """\
+    random_state : int, RandomState instance or None, default=None
+        Seed of the resampling.
+    pos_label : int or str, default=1
+        The positive class.
+    name : str or None, default=None
+        Curve name in the legend.
+    ax : matplotlib Axes or None, default=None
+        Axes to draw in.
+""".rstrip()
+
+
+@fill_doc(
+    scores=_SCORES_DOC,
+    drawing=_DRAWING_DOC,
+    example=_EXAMPLE.format(fn="plot_roc_curve", area="roc_auc"),
+)
 def plot_roc_curve(
     y_true,
     y_score,
@@ -111,22 +148,10 @@ def plot_roc_curve(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_records,)
-        Binary labels.
-    y_score : array-like of shape (n_records,) or (n_records, 2)
-        Scores or probabilities of the positive class.
-    n_resamples : int, default=200
-        Stratified bootstrap resamples for the band; 0 draws no band.
+    %(scores)s
     confidence : float, default=0.95
         Level of the band and of the AUROC interval.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the resampling.
-    pos_label : int or str, default=1
-        The positive class.
-    name : str or None, default=None
-        Curve name in the legend.
-    ax : matplotlib Axes or None, default=None
-        Axes to draw in.
+    %(drawing)s
     chance_level : bool, default=True
         Draw the chance diagonal; pass False for all but one of several curves
         drawn in the same axes.
@@ -137,21 +162,18 @@ def plot_roc_curve(
         The display, with extra attributes ``ci_`` (AUROC interval) and
         ``band_`` (the band's artist), both ``None`` without a band.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.plotting import plot_roc_curve
-    >>> y = np.repeat([0, 1], 50)
-    >>> s = y + np.random.default_rng(0).normal(size=100)
-    >>> disp = plot_roc_curve(y, s, n_resamples=50, random_state=0)
-    >>> bool(disp.ci_[0] < disp.roc_auc < disp.ci_[1])
-    True
+    %(example)s
     """
     band = (n_resamples, confidence, random_state)
     kw = {"name": name, "plot_chance_level": chance_level}
     return _draw_with_band(_ROC, y_true, y_score, pos_label, ax, band, **kw)
 
 
+@fill_doc(
+    scores=_SCORES_DOC,
+    drawing=_DRAWING_DOC,
+    example=_EXAMPLE.format(fn="plot_pr_curve", area="average_precision"),
+)
 def plot_pr_curve(
     y_true,
     y_score,
@@ -170,37 +192,17 @@ def plot_pr_curve(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_records,)
-        Binary labels.
-    y_score : array-like of shape (n_records,) or (n_records, 2)
-        Scores or probabilities of the positive class.
-    n_resamples : int, default=200
-        Stratified bootstrap resamples for the band; 0 draws no band.
+    %(scores)s
     confidence : float, default=0.95
         Level of the band and of the AP interval.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the resampling.
-    pos_label : int or str, default=1
-        The positive class.
-    name : str or None, default=None
-        Curve name in the legend.
-    ax : matplotlib Axes or None, default=None
-        Axes to draw in.
+    %(drawing)s
 
     Returns
     -------
     display : sklearn.metrics.PrecisionRecallDisplay
         The display, with extra attributes ``ci_`` and ``band_``.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.plotting import plot_pr_curve
-    >>> y = np.repeat([0, 1], 50)
-    >>> s = y + np.random.default_rng(0).normal(size=100)
-    >>> disp = plot_pr_curve(y, s, n_resamples=50, random_state=0)
-    >>> bool(disp.ci_[0] < disp.average_precision < disp.ci_[1])
-    True
+    %(example)s
     """
     band = (n_resamples, confidence, random_state)
     kw = {"name": name, "plot_chance_level": True}
