@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import roc_curve
 
+from ..utils import check_choice
 from ..utils._docs import fill_doc
 from ._classification import _safe_ratio
 
@@ -240,10 +241,7 @@ def ptbxl_tune_thresholds(
     >>> ptbxl_tune_thresholds(y, p).tolist()
     [0.7, 0.6]
     """
-    if method not in _TUNE_METHODS:
-        raise ValueError(
-            f"method must be one of {_TUNE_METHODS}, got method={method!r}."
-        )
+    check_choice(method, "method", _TUNE_METHODS)
     y = _check_indicator(y_true, "y_true")
     p = _check_proba(proba)
     if y.shape != p.shape:
