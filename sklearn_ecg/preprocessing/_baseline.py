@@ -65,7 +65,9 @@ def _stop_levels(energies: np.ndarray) -> np.ndarray:
 
 
 def _wavelet_baseline(X: np.ndarray) -> np.ndarray:
-    """Seed paper's db4 baseline (Marques & Oliveira 2025, arXiv:2503.08960), vectorised over signals.
+    """Seed paper's db4 baseline, vectorised over signals.
+
+    The method of Marques & Oliveira 2025, arXiv:2503.08960.
 
     One-level symmetric db4 DWTs are applied to the whole chunk at once, level by
     level, until every signal has found its stopping level or the level cap is hit.

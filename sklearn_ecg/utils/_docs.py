@@ -13,8 +13,9 @@ def fill_doc(**fragments: str) -> Callable[[T], T]:
     """Return a decorator that puts shared text into a docstring.
 
     Each line ``%(name)s`` (its indentation included) of the decorated object's
-    docstring is replaced by ``fragments[name]``, so that parameter entries several functions share are
-    written once. A placeholder without a fragment raises at import time.
+    docstring is replaced by ``fragments[name]``, so that parameter entries
+    several functions share are written once. A placeholder without a fragment
+    raises at import time.
 
     Parameters
     ----------
