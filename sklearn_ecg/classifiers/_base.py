@@ -18,8 +18,9 @@ from ..training import (
     seeded,
 )
 from ..utils import validate_ecg
-from . import _params
+from . import _distributed, _params
 from ._data import train_valid_split
+from ._distributed import DistributedMixin
 from ._epoch import check_finite_logits
 from ._inference import score_windows
 from ._loop import TrainingLoopMixin
@@ -36,7 +37,11 @@ from ._warm_start import TransferMixin
 
 
 class ECGClassifier(
-    PredictionMixin, TransferMixin, TrainingLoopMixin, NeuralNetClassifier
+    PredictionMixin,
+    TransferMixin,
+    DistributedMixin,
+    TrainingLoopMixin,
+    NeuralNetClassifier,
 ):
     __doc__ = _params.BASE_DOC
 
@@ -79,6 +84,7 @@ class ECGClassifier(
         random_state=None,
         verbose=0,
         num_workers=0,
+        distributed="auto",
         threshold=0.5,
         sfreq=None,
         lead_names=None,
@@ -113,6 +119,7 @@ class ECGClassifier(
         self.random_state = random_state
         self.verbose = verbose
         self.num_workers = num_workers
+        self.distributed = distributed
         self.threshold = threshold
         self.sfreq = sfreq
         self.lead_names = lead_names
@@ -416,7 +423,9 @@ class ECGClassifier(
         return self._train(X, y_enc, initialize=False)
 
     def _train(self, X, y_enc, *, initialize, split=None):
-        seed = resolve_seed(self.random_state)
+        dist_state, seed = _distributed.setup(
+            self, X, y_enc, resolve_seed(self.random_state)
+        )
         train_idx, valid_idx = split or train_valid_split(
             y_enc, self.task_, self.validation_fraction, seed
         )
@@ -433,7 +442,7 @@ class ECGClassifier(
             self.threshold_ = spec
         self._fit_state = {
             "X": X, "y": y_enc, "train": train_idx, "valid": valid_idx,
-            "seed": seed, "has_valid": valid_idx is not None,
+            "seed": seed, "has_valid": valid_idx is not None, "dist": dist_state,
             "steps_per_epoch": int(np.ceil(len(train_idx) / self.batch_size)),
         }  # fmt: skip
         try:
