@@ -65,7 +65,7 @@ def check_distributed(value) -> None:
 
 
 def world_from_env() -> int:
-    """Number of processes torchrun (or the caller) declared, 1 if none."""
+    """Return the number of processes torchrun (or the caller) declared, 1 if none."""
     if dist.is_available() and dist.is_initialized():
         return dist.get_world_size()
     try:
@@ -75,7 +75,7 @@ def world_from_env() -> int:
 
 
 class DistState:
-    """This process's place in the group and its per-epoch batch bookkeeping."""
+    """Rank, world size and per-epoch batch bookkeeping of one process."""
 
     def __init__(self, rank: int, world: int):
         self.rank, self.world = rank, world
@@ -122,7 +122,7 @@ def setup(est, X, y, seed):
 
 
 class ShardedBatchSampler:
-    """This rank's part of each global batch of the single-process shuffle.
+    """Yield one rank's part of each global batch of the single-process shuffle.
 
     Draws the permutation exactly as a shuffled ``DataLoader`` with the same
     generator would, cuts it into global batches of ``batch_size`` and yields
@@ -158,7 +158,7 @@ class ShardedBatchSampler:
 
 
 def make_train_loader(est, dataset, generator, state, **loader_kwargs):
-    """A DataLoader over this rank's parts of the global training batches."""
+    """Return a DataLoader over this rank's parts of the global training batches."""
     state.sampler = ShardedBatchSampler(len(dataset), est.batch_size, state, generator)
     if state.ddp is None:
         state.ddp = wrap(est.module_, est.device_)
@@ -180,7 +180,7 @@ def wrap(module, device):
 
 
 def forward_module(est):
-    """The module a forward pass should call: the DDP wrapper while training."""
+    """Return the module a forward pass calls: the DDP wrapper while training."""
     state = _state(est)
     if state is not None and state.ddp is not None and est.module_.training:
         return state.ddp
@@ -234,9 +234,8 @@ def runs_here(est, callback) -> bool:
     if state is None or state.rank == 0:
         return True
     cls = callback if isinstance(callback, type) else type(callback)
-    return not (
-        issubclass(cls, RANK_ZERO_CALLBACKS) or getattr(callback, "rank_zero_only", False)
-    )
+    writer = issubclass(cls, RANK_ZERO_CALLBACKS)
+    return not (writer or getattr(callback, "rank_zero_only", False))
 
 
 def _state(est):
@@ -260,7 +259,7 @@ class DistributedMixin:
         return make_train_loader(self, dataset, generator, state, pin_memory=pin)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        """The loss, weighted by this rank's share of the global batch."""
+        """Return the loss, weighted by this rank's share of the global batch."""
         loss = super().get_loss(y_pred, y_true, X=X, training=training)
         return weight_loss(self, loss, training)
 
