@@ -17,13 +17,13 @@ from ..training import (
     resolve_seed,
     seeded,
 )
-from ..utils import validate_ecg
 from . import _distributed, _params
 from ._data import train_valid_split
 from ._distributed import DistributedMixin
 from ._epoch import check_finite_logits
 from ._inference import score_windows
 from ._loop import TrainingLoopMixin
+from ._memmap import RecordStack, as_batch, validate_records
 from ._predict import PredictionMixin
 from ._targets import (
     check_threshold,
@@ -250,7 +250,7 @@ class ECGClassifier(
 
         def forward(xb):
             with torch.no_grad():
-                xb = torch.from_numpy(np.ascontiguousarray(xb))
+                xb = torch.from_numpy(as_batch(xb))
                 return self.infer(xb).float().cpu().numpy()
 
         if self.crop_length is None:
@@ -367,7 +367,7 @@ class ECGClassifier(
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None. Pass the labels of X."
             )
-        X = validate_ecg(self, X, reset=True, dtype=np.float32)
+        X = validate_records(self, X, reset=True)  # a memory map stays a view
         _params.check_params(self, X)
         check_consistent_length(X, y)
         y_enc, self.task_, self.classes_, self.n_outputs_ = encode_targets(y)
@@ -388,7 +388,7 @@ class ECGClassifier(
         y_val = encode_like(y_val, self.task_, self.classes_)
         n = len(X)
         valid = np.arange(n, n + len(X_val))
-        X, y_enc = np.concatenate([X, X_val]), np.concatenate([y_enc, y_val])
+        X, y_enc = RecordStack(X, X_val), np.concatenate([y_enc, y_val])
         return self._train(X, y_enc, initialize=True, split=(np.arange(n), valid))
 
     def partial_fit(self, X, y, classes=None, **fit_params):
