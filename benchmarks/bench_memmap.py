@@ -9,7 +9,8 @@ the map are page cache the kernel can reclaim, counted in ``VmRSS`` but not
 here) above the level after its imports, the peak ``VmRSS``, and training
 records per second. A third run, ``memmap_limited``, fits from the map with the
 process's data segment limited (``RLIMIT_DATA``, which counts private memory but
-not read-only file maps) to its size after imports plus a third of the array:
+not read-only file maps) to its size after imports plus a third of the array
+(at least 32 MiB):
 ``in_memory`` cannot even load the array under that limit.
 
 Run: ``python benchmarks/bench_memmap.py [--quick] [--out DIR]``.
@@ -76,11 +77,13 @@ def child(mode, path, epochs):
     ECGClassifier(Net, max_epochs=1, device="cpu").fit(small, np.arange(64) % 2)
     base_anon = _status("RssAnon")
     size = os.path.getsize(path)
-    if mode == "memmap_limited":
-        limit = _status("VmData") + size // 3
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     sampler = PeakSampler()
-    sampler.start()
+    sampler.start()  # before the limit: a thread's stack counts against it
+    headroom = 0
+    if mode == "memmap_limited":
+        headroom = max(size // 3, 32 * 2**20)
+        limit = _status("VmData") + headroom
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     start = time.perf_counter()
     X = np.load(path, mmap_mode=None if mode == "in_memory" else "r")
     y = np.arange(len(X)) % 2
@@ -97,6 +100,7 @@ def child(mode, path, epochs):
         "records_per_s": n_train * epochs / fit_s,
         "peak_anon_above_imports_mb": (sampler.peak_anon - base_anon) / 2**20,
         "peak_vmrss_mb": sampler.peak_rss / 2**20,
+        "data_limit_headroom_mb": headroom / 2**20,
         "proba_head": proba[:, 1].tolist(),
     }))  # fmt: skip
 

@@ -297,7 +297,7 @@ def memmap_fit(results):
     label = {"in_memory": "in memory (`np.load`)",
              "memmap": "memory-mapped (`mmap_mode=\"r\"`)",
              "memmap_limited":
-                 "memory-mapped, `RLIMIT_DATA` = imports + array/3"}  # fmt: skip
+                 "mapped, `RLIMIT_DATA` = imports + array/3 (≥ 32 MiB)"}  # fmt: skip
     rows = [
         (label[r["mode"]], f"{r['array_mb']:.0f} MiB",
          f"{r['peak_anon_above_imports_mb']:.0f} MiB", f"{r['peak_vmrss_mb']:.0f} MiB",
