@@ -10,8 +10,7 @@ here) above the level after its imports, the peak ``VmRSS``, and training
 records per second. A third run, ``memmap_limited``, fits from the map with the
 process's data segment limited (``RLIMIT_DATA``, which counts private memory but
 not read-only file maps) to its size after imports plus a third of the array
-(at least 32 MiB):
-``in_memory`` cannot even load the array under that limit.
+(at least 32 MiB): the array is three times what the process may allocate.
 
 Run: ``python benchmarks/bench_memmap.py [--quick] [--out DIR]``.
 """

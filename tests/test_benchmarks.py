@@ -142,7 +142,7 @@ def test_bench_ddp(bench, tmp_path):
     rows = {r["model"]: r for r in res["rows"]}
     assert set(rows) == {"no_batchnorm", "resnet1d"}
     # without BatchNorm, 2 processes compute the 1-process fit up to float32 sums
-    assert rows["no_batchnorm"]["max_abs_proba_diff"] < 1e-5
+    assert rows["no_batchnorm"]["max_abs_proba_diff"] < 1e-4
     assert rows["no_batchnorm"]["speedup"] > 0
     assert "no BatchNorm" in bench("report").ddp_cpu(tmp_path)
 
