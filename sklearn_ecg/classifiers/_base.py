@@ -345,7 +345,9 @@ class ECGClassifier(
         Parameters
         ----------
         X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records (2-D input is one lead); cast to float32.
+            ECG records (2-D input is one lead); cast to float32. A
+            memory-mapped array (``np.load(path, mmap_mode="r")``) is not
+            copied: each batch is read and cast on its own.
         y : array-like of shape (n_records,) or (n_records, n_labels)
             Class labels, or a 0/1 indicator matrix for multi-label tasks.
         X_val, y_val : array-like, default=None
