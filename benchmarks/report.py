@@ -280,6 +280,34 @@ def ptbxl_first(results):
     return md(head, rows)
 
 
+# ------------------------------------------------------------------ scaling
+def ddp_cpu(results):
+    label = {"no_batchnorm": "2 conv layers, no BatchNorm", "resnet1d": "`resnet1d`"}
+    rows = [
+        (label[r["model"]], f"{r['records_per_s_1']:.0f}",
+         f"{r['records_per_s_2']:.0f}", f"{r['speedup']:.2f}×",
+         f"{r['max_abs_proba_diff']:.1e}")
+        for r in _r(results, "bench_ddp")["rows"]
+    ]  # fmt: skip
+    return md(("network", "1 process (records/s)", "2 processes (records/s)",
+               "speed-up", "max \\|Δ probability\\|"), rows)  # fmt: skip
+
+
+def memmap_fit(results):
+    label = {"in_memory": "in memory (`np.load`)",
+             "memmap": "memory-mapped (`mmap_mode=\"r\"`)",
+             "memmap_limited":
+                 "mapped, `RLIMIT_DATA` = imports + array/3 (≥ 32 MiB)"}  # fmt: skip
+    rows = [
+        (label[r["mode"]], f"{r['array_mb']:.0f} MiB",
+         f"{r['peak_anon_above_imports_mb']:.0f} MiB", f"{r['peak_vmrss_mb']:.0f} MiB",
+         f"{r['records_per_s']:.0f}")
+        for r in _r(results, "bench_memmap")["rows"]
+    ]  # fmt: skip
+    return md(("fit from", "array", "peak private memory above imports",
+               "peak RSS (incl. file pages)", "records/s"), rows)  # fmt: skip
+
+
 TABLES = {
     "bootstrap_speed": bootstrap_speed,
     "bootstrap_coverage": bootstrap_coverage,
@@ -301,6 +329,8 @@ TABLES = {
     "zoo_cpu": zoo_cpu,
     "zoo_cpu_recipe": zoo_cpu_recipe,
     "ptbxl_first": ptbxl_first,
+    "ddp_cpu": ddp_cpu,
+    "memmap_fit": memmap_fit,
 }
 
 

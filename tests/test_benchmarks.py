@@ -29,7 +29,8 @@ SCRIPTS = sorted(
     if not p.stem.startswith("_") and p.stem != "report"
 )
 TESTED = {
-    "bench_bootstrap", "bench_cv_interval", "bench_export", "loading", "make_ecg",
+    "bench_bootstrap", "bench_cv_interval", "bench_ddp", "bench_export",
+    "bench_memmap", "loading", "make_ecg",
     "optuna_pruning", "overhead", "preprocessing", "ptbxl_subset", "transfer",
 }  # fmt: skip
 
@@ -133,6 +134,27 @@ def test_optuna_pruning(bench, tmp_path):
     assert rows["none"]["epochs"] == 12 and rows["none"]["pruned"] == 0
     assert 0 <= rows["none"]["test_auc"] <= 1
     assert "| 0 | median |" in bench("report").optuna_pruning(tmp_path)
+
+
+@pytest.mark.slow
+def test_bench_ddp(bench, tmp_path):
+    res = _run(bench, "bench_ddp", tmp_path)
+    rows = {r["model"]: r for r in res["rows"]}
+    assert set(rows) == {"no_batchnorm", "resnet1d"}
+    # without BatchNorm, 2 processes compute the 1-process fit up to float32 sums
+    assert rows["no_batchnorm"]["max_abs_proba_diff"] < 1e-4
+    assert rows["no_batchnorm"]["speedup"] > 0
+    assert "no BatchNorm" in bench("report").ddp_cpu(tmp_path)
+
+
+@pytest.mark.slow
+def test_bench_memmap(bench, tmp_path):
+    res = _run(bench, "bench_memmap", tmp_path)
+    rows = {r["mode"]: r for r in res["rows"]}
+    assert set(rows) == {"in_memory", "memmap", "memmap_limited"}
+    assert res["same_predictions"]
+    assert rows["memmap"]["array_mb"] == rows["in_memory"]["array_mb"]
+    assert "RLIMIT_DATA" in bench("report").memmap_fit(tmp_path)
 
 
 @pytest.mark.slow

@@ -17,12 +17,13 @@ from ..training import (
     resolve_seed,
     seeded,
 )
-from ..utils import validate_ecg
-from . import _params
+from . import _distributed, _params
 from ._data import train_valid_split
+from ._distributed import DistributedMixin
 from ._epoch import check_finite_logits
 from ._inference import score_windows
 from ._loop import TrainingLoopMixin
+from ._memmap import RecordStack, as_batch, validate_records
 from ._predict import PredictionMixin
 from ._targets import (
     check_threshold,
@@ -36,7 +37,11 @@ from ._warm_start import TransferMixin
 
 
 class ECGClassifier(
-    PredictionMixin, TransferMixin, TrainingLoopMixin, NeuralNetClassifier
+    PredictionMixin,
+    TransferMixin,
+    DistributedMixin,
+    TrainingLoopMixin,
+    NeuralNetClassifier,
 ):
     __doc__ = _params.BASE_DOC
 
@@ -79,6 +84,7 @@ class ECGClassifier(
         random_state=None,
         verbose=0,
         num_workers=0,
+        distributed="auto",
         threshold=0.5,
         sfreq=None,
         lead_names=None,
@@ -113,6 +119,7 @@ class ECGClassifier(
         self.random_state = random_state
         self.verbose = verbose
         self.num_workers = num_workers
+        self.distributed = distributed
         self.threshold = threshold
         self.sfreq = sfreq
         self.lead_names = lead_names
@@ -243,7 +250,7 @@ class ECGClassifier(
 
         def forward(xb):
             with torch.no_grad():
-                xb = torch.from_numpy(np.ascontiguousarray(xb))
+                xb = torch.from_numpy(as_batch(xb))
                 return self.infer(xb).float().cpu().numpy()
 
         if self.crop_length is None:
@@ -338,7 +345,9 @@ class ECGClassifier(
         Parameters
         ----------
         X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records (2-D input is one lead); cast to float32.
+            ECG records (2-D input is one lead); cast to float32. A
+            memory-mapped array (``np.load(path, mmap_mode="r")``) is not
+            copied: each batch is read and cast on its own.
         y : array-like of shape (n_records,) or (n_records, n_labels)
             Class labels, or a 0/1 indicator matrix for multi-label tasks.
         X_val, y_val : array-like, default=None
@@ -360,7 +369,7 @@ class ECGClassifier(
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None. Pass the labels of X."
             )
-        X = validate_ecg(self, X, reset=True, dtype=np.float32)
+        X = validate_records(self, X, reset=True)  # a memory map stays a view
         _params.check_params(self, X)
         check_consistent_length(X, y)
         y_enc, self.task_, self.classes_, self.n_outputs_ = encode_targets(y)
@@ -381,7 +390,7 @@ class ECGClassifier(
         y_val = encode_like(y_val, self.task_, self.classes_)
         n = len(X)
         valid = np.arange(n, n + len(X_val))
-        X, y_enc = np.concatenate([X, X_val]), np.concatenate([y_enc, y_val])
+        X, y_enc = RecordStack(X, X_val), np.concatenate([y_enc, y_val])
         return self._train(X, y_enc, initialize=True, split=(np.arange(n), valid))
 
     def partial_fit(self, X, y, classes=None, **fit_params):
@@ -416,7 +425,9 @@ class ECGClassifier(
         return self._train(X, y_enc, initialize=False)
 
     def _train(self, X, y_enc, *, initialize, split=None):
-        seed = resolve_seed(self.random_state)
+        dist_state, seed = _distributed.setup(
+            self, X, y_enc, resolve_seed(self.random_state)
+        )
         train_idx, valid_idx = split or train_valid_split(
             y_enc, self.task_, self.validation_fraction, seed
         )
@@ -433,7 +444,7 @@ class ECGClassifier(
             self.threshold_ = spec
         self._fit_state = {
             "X": X, "y": y_enc, "train": train_idx, "valid": valid_idx,
-            "seed": seed, "has_valid": valid_idx is not None,
+            "seed": seed, "has_valid": valid_idx is not None, "dist": dist_state,
             "steps_per_epoch": int(np.ceil(len(train_idx) / self.batch_size)),
         }  # fmt: skip
         try:

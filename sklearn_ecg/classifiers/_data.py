@@ -64,7 +64,7 @@ class ECGDataset(skorch.dataset.Dataset):
 
     def __getitems__(self, batch):
         idx = self.indices[np.asarray(batch)]
-        xb = self._X[idx]
+        xb = np.asarray(self._X[idx], dtype=np.float32)  # one batch, cast here
         if self.transform is not None:
             xb = np.stack([self.transform(x, self.rng) for x in xb]).astype(
                 np.float32, copy=False

@@ -13,6 +13,7 @@ from ..training._seed import seed_worker
 from ..transfer import GradualUnfreezing
 from . import _params
 from ._data import ECGDataset, collate_batch
+from ._distributed import forward_module
 from ._epoch import run_epoch_deferred
 
 
@@ -68,11 +69,12 @@ class TrainingLoopMixin:
     def infer(self, x, **fit_params):
         """Forward pass on the training device, under autocast if requested."""
         x = self._to_device(x)
+        module = forward_module(self)  # the DDP wrapper in a distributed fit
         dtype = _params.AUTOCAST_DTYPES[self.precision]
         if dtype is None:
-            return self.module_(x)
+            return module(x)
         with torch.autocast(device_type=self.device_.type, dtype=dtype):
-            return self.module_(x)
+            return module(x)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Criterion on float32 logits (autocast outputs are upcast first)."""

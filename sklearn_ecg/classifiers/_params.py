@@ -13,6 +13,7 @@ from ..training import (
 )
 from ..training._callbacks import LR_SCHEDULES
 from ..utils import check_choice, check_float, check_int, check_sfreq
+from ._distributed import check_distributed
 from ._inference import check_windowing
 from ._warm_start import check_transfer_params
 
@@ -77,6 +78,16 @@ TRAINING_PARAMETERS = """\
         0 is silent; 1 shows skorch's progress bar and per-epoch table.
     num_workers : int, default=0
         DataLoader worker processes for training.
+    distributed : {"auto", False}, default="auto"
+        ``"auto"``: when ``fit`` runs in one of several processes started by
+        ``torchrun`` (``WORLD_SIZE`` > 1, or ``torch.distributed`` already
+        initialised), train one model together with the other processes through
+        ``DistributedDataParallel`` (``gloo`` on the CPU, ``nccl`` on CUDA, one
+        GPU per process from ``LOCAL_RANK``). Every process passes the same data;
+        ``batch_size`` stays the global batch size, shared out among the
+        processes; only rank 0 runs the callbacks that write files or print. In a
+        single process it changes nothing. ``False``: always train alone. See
+        the scaling guide.
     threshold : float, array-like or {"f1", "youden", "gmean"}, default=0.5
         Decision threshold on the positive probability (binary) or on each
         label's probability (multi-label; a float or one value per label).
@@ -232,6 +243,7 @@ def check_params(est, X) -> None:
     check_int(est.max_epochs, "max_epochs", 1)
     check_int(est.batch_size, "batch_size", 1)
     check_int(est.num_workers, "num_workers", 0)
+    check_distributed(est.distributed)
     check_int(est.patience, "patience", 1, allow_none=True)
     check_float(est.weight_decay, "weight_decay", low=0)
     check_float(

@@ -7,7 +7,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 
 from ..training._heads import TASK_HEADS, logits_to_proba
-from ..utils import validate_ecg
+from ._memmap import validate_records
 
 
 class PredictionMixin:
@@ -21,7 +21,7 @@ class PredictionMixin:
     def _validate_predict_X(self, X, fitting=False):
         if not fitting:
             check_is_fitted(self)
-        X = validate_ecg(self, X, reset=False, dtype=np.float32)
+        X = validate_records(self, X, reset=False)
         if X.shape[1] != self.n_leads_in_ or X.shape[2] != self.n_times_in_:
             raise ValueError(
                 f"X has shape {X.shape[1:]} (n_leads, n_times) but "

@@ -8,6 +8,7 @@ processes large inputs in record chunks. Sampling rates default to 500 Hz.
 from ._base import ShortRecordWarning
 from ._baseline import BaselineWanderRemover
 from ._filters import BandpassFilter, NotchFilter
+from ._memmap import transform_to_memmap
 from ._normalize import LeadNormalizer
 from ._resample import Resampler
 from ._shape import FixedLength, LeadSelector
@@ -21,4 +22,5 @@ __all__ = [
     "NotchFilter",
     "Resampler",
     "ShortRecordWarning",
+    "transform_to_memmap",
 ]
