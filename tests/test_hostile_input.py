@@ -165,7 +165,7 @@ def make_y(layout: str, n: int, rng):
         return rng.normal(size=n)
     if layout == "nan":
         y = rng.integers(0, 2, n).astype(float)
-        y[0] = np.nan
+        y[:1] = np.nan
         return y
     if layout == "too_short":
         return rng.integers(0, 2, max(n - 1, 0))
@@ -201,7 +201,7 @@ def _fit_predict(est, X, y, X_later):
 @st.composite
 def fit_cases(draw):
     X = draw(ecg_arrays(max_times=48))
-    n = len(X) if getattr(X, "ndim", 1) and np.ndim(X) >= 1 else 1
+    n = len(X) if np.ndim(X) >= 1 else 1
     layout = draw(st.sampled_from(LABEL_LAYOUTS))
     y = make_y(layout, n, np.random.default_rng(draw(st.integers(0, 99))))
     if draw(st.integers(0, 2)):  # a well-formed X 2/3 of the time: reach the labels
