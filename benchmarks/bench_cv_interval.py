@@ -15,6 +15,7 @@ import argparse
 import warnings
 
 import numpy as np
+from _common import add_common_args, write_result
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
@@ -30,8 +31,8 @@ def cohort(rng, n, prevalence=0.1):
     return X, y
 
 
-def true_auroc(n_train, rng, n_models=200):
-    X_test, y_test = cohort(rng, 20_000)
+def true_auroc(n_train, rng, n_models=200, n_test=20_000):
+    X_test, y_test = cohort(rng, n_test)
     aucs = []
     for _ in range(n_models):
         X, y = cohort(rng, n_train)
@@ -40,9 +41,9 @@ def true_auroc(n_train, rng, n_models=200):
     return float(np.mean(aucs))
 
 
-def main(cohorts, n):
+def run(cohorts, n, n_models, n_test):
     rng = np.random.default_rng(0)
-    truth = true_auroc(int(n * 0.8), rng)
+    truth = true_auroc(int(n * 0.8), rng, n_models, n_test)
     hits = {"nadeau-bengio": 0, None: 0}
     width = {"nadeau-bengio": [], None: []}
     for c in range(cohorts):
@@ -55,20 +56,30 @@ def main(cohorts, n):
                     correction=corr, random_state=c,
                 )  # fmt: skip
             row = rep.summary.loc["roc_auc_macro"]
-            hits[corr] += row["ci_low"] <= truth <= row["ci_high"]
+            hits[corr] += bool(row["ci_low"] <= truth <= row["ci_high"])
             width[corr].append(row["ci_high"] - row["ci_low"])
     print(f"expected AUROC at n_train={int(n * 0.8)}: {truth:.3f}; {cohorts} cohorts")
+    rows = []
     for corr in hits:
-        name = corr or "naive t"
-        print(
-            f"  {name:14s} coverage {hits[corr] / cohorts:.2f}  "
-            f"mean width {np.mean(width[corr]):.3f}"
-        )
+        rows.append({"correction": corr, "coverage": hits[corr] / cohorts,
+                     "mean_width": float(np.mean(width[corr]))})  # fmt: skip
+        print(f"  {corr or 'naive t':14s} coverage {rows[-1]['coverage']:.2f}  "
+              f"mean width {rows[-1]['mean_width']:.3f}")  # fmt: skip
+    return {"expected_auroc": truth, "rows": rows}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cohorts", type=int, default=100)
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--truth-models", type=int, default=200)
+    parser.add_argument("--truth-records", type=int, default=20_000)
+    args = add_common_args(parser).parse_args(argv)
+    if args.quick:
+        args.cohorts, args.n, args.truth_models, args.truth_records = 2, 100, 5, 2000
+    res = run(args.cohorts, args.n, args.truth_models, args.truth_records)
+    write_result(args.out, "bench_cv_interval", vars(args), res)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cohorts", type=int, default=100)
-    parser.add_argument("--n", type=int, default=300)
-    args = parser.parse_args()
-    main(args.cohorts, args.n)
+    main()

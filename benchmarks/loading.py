@@ -11,10 +11,13 @@ that neither side always profits from a warmer OS file cache):
 - warm: ``load_ptbxl(..., cache=<that folder>)`` (no WFDB decoding).
 
 Run: ``nice -n 10 python benchmarks/loading.py [--rounds 2]`` from the repository
-root with SKLEARN_ECG_SHARED_DATA set.
+root with SKLEARN_ECG_SHARED_DATA set. ``--records N`` (``--quick``: 20, one round)
+times a copy of the release cut down to the first N records of the subset instead.
 """
 
 import argparse
+import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -23,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import wfdb
+from _common import add_common_args, write_result
 
 from sklearn_ecg.datasets import load_ptbxl
 from sklearn_ecg.utils import get_shared_data_dir
@@ -68,13 +72,35 @@ def one_round(root, flip):
     return res
 
 
-def main():
-    parser = argparse.ArgumentParser()
+def mini_release(root, n_records, dest):
+    """Copy of the release restricted to the first ``n_records`` of the subset."""
+    index = pd.read_csv(root / "subset_index.csv").head(n_records)
+    index.to_csv(dest / "subset_index.csv", index=False)
+    table = pd.read_csv(root / "ptbxl_database.csv", index_col="ecg_id")
+    table.loc[index["ecg_id"]].to_csv(dest / "ptbxl_database.csv")
+    shutil.copy(root / "scp_statements.csv", dest)
+    for name in index["filename_lr"]:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        for ext in (".hea", ".dat"):
+            shutil.copy(root / (name + ext), dest / (name + ext))
+    return dest
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args()
+    parser.add_argument("--records", type=int, default=None, help="cut-down copy")
+    args = add_common_args(parser).parse_args(argv)
+    if args.quick:
+        args.rounds, args.records = 1, args.records or 20
     root = get_shared_data_dir() / "ptbxl_subset"
+    if not root.is_dir():
+        sys.exit(f"shared PTB-XL subset not found at {root}")
     warnings.simplefilter("ignore")
-    rounds = [one_round(root, flip=r % 2 == 1) for r in range(args.rounds)]
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.records is not None:
+            root = mini_release(root, args.records, Path(tmp))
+        rounds = [one_round(root, flip=r % 2 == 1) for r in range(args.rounds)]
     table = pd.DataFrame(rounds)
     print(table.round(3).to_string())
     med = table.median()
@@ -83,6 +109,8 @@ def main():
     print(f"cold+write / bare  = {med['cold+write'] / med['bare']:.2f}x")
     print(f"cold / warm        = {med['cold'] / med['warm']:.1f}x (goal >= 20x)")
     print(f"cold / warm (mmap) = {med['cold'] / med['warm_mmap']:.1f}x")
+    results = {"rounds": rounds, "median_s": med.to_dict()}
+    write_result(args.out, "loading", vars(args), results)
 
 
 if __name__ == "__main__":

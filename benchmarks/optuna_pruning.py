@@ -18,6 +18,7 @@ import time
 import numpy as np
 import optuna
 import torch
+from _common import add_common_args, write_result
 from optuna.distributions import FloatDistribution
 from optuna.pruners import MedianPruner, SuccessiveHalvingPruner
 from sklearn.metrics import roc_auc_score
@@ -80,14 +81,14 @@ def run(X, y, X_test, y_test, pruner, seed, args):
     return {
         "epochs": int(np.nansum(res["n_epochs"])),
         "pruned": int(np.sum(res["state"] == "PRUNED")),
-        "best_cv": search.best_score_,
-        "test_auc": test_auc,
+        "best_cv": float(search.best_score_),
+        "test_auc": float(test_auc),
         "wall_s": wall,
     }
 
 
-def main():
-    parser = argparse.ArgumentParser()
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=16)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--records", type=int, default=300)
@@ -96,7 +97,10 @@ def main():
     parser.add_argument(
         "--pruners", nargs="+", default=["median", "sha"], choices=list(PRUNERS)
     )
-    args = parser.parse_args()
+    args = add_common_args(parser).parse_args(argv)
+    if args.quick:
+        args.trials, args.epochs, args.records, args.seeds = 2, 2, 40, [0]
+        args.pruners = ["median"]
     torch.set_num_threads(1)
     X, y = make_ecg(
         args.records, sfreq=100.0, duration=5.0, effect_size=0.5, noise=1.0,
@@ -115,6 +119,7 @@ def main():
             pruner = PRUNERS[name]() if name != "none" else None
             r = run(X, y, X_test, y_test, pruner, seed, args)
             rows.append((seed, name, r))
+            r.update(seed=seed, pruner=name)
             print(
                 f"{seed:>4} {name:>8} {r['epochs']:>7} {r['pruned']:>6} "
                 f"{r['best_cv']:>13.3f} {r['test_auc']:>10.3f} {r['wall_s']:>7.0f}"
@@ -129,6 +134,8 @@ def main():
     for name in args.pruners:
         used = np.sum([r["epochs"] for _, n, r in rows if n == name])
         print(f"epochs saved by {name}: {1 - used / none:.0%}")
+    write_result(args.out, "optuna_pruning", vars(args),
+                 {"rows": [r for _, _, r in rows]}, device=args.device)  # fmt: skip
 
 
 if __name__ == "__main__":

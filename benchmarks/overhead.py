@@ -25,9 +25,10 @@ import time
 
 import numpy as np
 import torch
+from _common import add_common_args, write_result
 
+from sklearn_ecg.classifiers import AUTOCAST_DTYPES as AUTOCAST
 from sklearn_ecg.classifiers import ECGResNetClassifier
-from sklearn_ecg.classifiers._params import AUTOCAST_DTYPES as AUTOCAST
 from sklearn_ecg.models import ResNet1d
 
 
@@ -84,7 +85,7 @@ def _sync(device):
         torch.cuda.synchronize()
 
 
-def main():
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=256, help="records")
     p.add_argument("--leads", type=int, default=12)
@@ -99,7 +100,10 @@ def main():
         "--precisions", nargs="+", default=["32"], choices=list(AUTOCAST),
         help="time fit and the loop at each (autocast dtype)",
     )  # fmt: skip
-    args = p.parse_args()
+    args = add_common_args(p).parse_args(argv)
+    if args.quick:
+        args.n, args.times, args.base_width, args.epochs = 16, 250, 4, 1
+        args.batch_size, args.repeats = 8, 2
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(0)
     X = rng.normal(size=(args.n, args.leads, args.times)).astype(np.float32)
@@ -131,35 +135,54 @@ def main():
         f"data {X.shape}, ResNet18 base_width={args.base_width}, {args.epochs} "
         f"epochs, batch {args.batch_size}, {device}, {args.threads} thread(s)"
     )
+    n_samples = args.n * args.epochs
+    results = {"precisions": {}, "speedups": []}
     for prec in args.precisions:
-        t_est, t_loop = wall[estimator_fit, prec], wall[hand_loop, prec]
-        ratios = np.divide(t_loop, t_est)
-        cpu_ratios = np.divide(cpu[hand_loop, prec], cpu[estimator_fit, prec])
-        n_samples = args.n * args.epochs
         print(f"precision {prec}:")
-        print(f"  fit   s: {np.round(t_est, 3).tolist()}")
-        print(f"  loop  s: {np.round(t_loop, 3).tolist()}")
-        print(
-            f"  fit throughput: {n_samples / np.median(t_est):,.0f} records/s "
-            f"(loop {n_samples / np.median(t_loop):,.0f})"
-        )
-        print(
-            f"  throughput ratio (loop time / fit time): median "
-            f"{np.median(ratios):.3f}, min {ratios.min():.3f}, max {ratios.max():.3f}"
-        )
-        print(
-            f"  CPU-time ratio: median {np.median(cpu_ratios):.3f}, "
-            f"min {cpu_ratios.min():.3f}, max {cpu_ratios.max():.3f}"
-        )
+        results["precisions"][prec] = summarize(
+            wall[estimator_fit, prec], wall[hand_loop, prec],
+            cpu[estimator_fit, prec], cpu[hand_loop, prec], n_samples,
+        )  # fmt: skip
     base = args.precisions[0]
     for prec in args.precisions[1:]:
         for fn in (estimator_fit, hand_loop):
             speedup = np.divide(wall[fn, base], wall[fn, prec])
+            results["speedups"].append(
+                {"precision": prec, "over": base, "side": fn.__name__,
+                 **_stats(speedup)}
+            )  # fmt: skip
             print(
                 f"speed-up of {prec} over {base} ({fn.__name__}, paired repeats): "
                 f"median {np.median(speedup):.2f}, min {speedup.min():.2f}, "
                 f"max {speedup.max():.2f}"
             )
+    write_result(args.out, "overhead", vars(args), results, device=args.device)
+
+
+def _stats(values):
+    values = np.asarray(values, dtype=float)
+    return {"median": float(np.median(values)), "min": float(values.min()),
+            "max": float(values.max())}  # fmt: skip
+
+
+def summarize(t_est, t_loop, c_est, c_loop, n_samples):
+    """Print and return the timings of one precision."""
+    ratios = np.divide(t_loop, t_est)
+    cpu_ratios = np.divide(c_loop, c_est)
+    res = {
+        "fit_s": list(t_est), "loop_s": list(t_loop),
+        "fit_records_per_s": n_samples / float(np.median(t_est)),
+        "loop_records_per_s": n_samples / float(np.median(t_loop)),
+        "wall_ratio": _stats(ratios), "cpu_ratio": _stats(cpu_ratios),
+    }  # fmt: skip
+    print(f"  fit   s: {np.round(t_est, 3).tolist()}")
+    print(f"  loop  s: {np.round(t_loop, 3).tolist()}")
+    print(f"  fit throughput: {res['fit_records_per_s']:,.0f} records/s "
+          f"(loop {res['loop_records_per_s']:,.0f})")  # fmt: skip
+    for name, r in (("throughput", res["wall_ratio"]), ("CPU-time", res["cpu_ratio"])):
+        print(f"  {name} ratio (loop / fit): median {r['median']:.3f}, "
+              f"min {r['min']:.3f}, max {r['max']:.3f}")  # fmt: skip
+    return res
 
 
 if __name__ == "__main__":

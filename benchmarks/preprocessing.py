@@ -27,6 +27,7 @@ import tracemalloc
 import warnings
 
 import numpy as np
+from _common import add_common_args, write_result
 from scipy import signal
 
 from sklearn_ecg.preprocessing import (
@@ -40,10 +41,14 @@ from sklearn_ecg.preprocessing import (
 )
 
 SFREQ = 500.0
+#: Collect garbage before each timing (off with --quick: a full collection of a
+#: test process with torch loaded costs about a second each).
+COLLECT = True
 
 
 def timed(func):
-    gc.collect()
+    if COLLECT:
+        gc.collect()
     start = time.perf_counter()
     out = func()
     elapsed = time.perf_counter() - start
@@ -61,7 +66,8 @@ def interleaved(funcs: dict, repeats: int) -> dict:
 
 
 def peak_memory(func) -> int:
-    gc.collect()
+    if COLLECT:
+        gc.collect()
     tracemalloc.start()
     tracemalloc.reset_peak()
     out = func()
@@ -86,7 +92,11 @@ def main(argv=None):
     parser.add_argument("--n-times", type=int, default=5000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--loop-records", type=int, default=50)
-    args = parser.parse_args(argv)
+    args = add_common_args(parser).parse_args(argv)
+    global COLLECT
+    COLLECT = not args.quick
+    if args.quick:
+        args.n_records, args.n_times, args.repeats, args.loop_records = 8, 1000, 1, 2
 
     rng = np.random.default_rng(0)
     shape = (args.n_records, args.n_leads, args.n_times)
@@ -105,9 +115,12 @@ def main(argv=None):
         print(f"  {name:28s} {t:8.2f} s  {n_samples / t / 1e6:8.1f} Msamples/s")
     ratio = times["sosfiltfilt (one call)"] / times["BandpassFilter"]
     print(f"  throughput ratio BandpassFilter / sosfiltfilt = {ratio:.3f} (goal 0.90)")
+    results = {"input_mib": X.nbytes / 2**20, "throughput_ratio": ratio,
+               "full": _rows(times, n_samples), "peak_mib": {}}  # fmt: skip
 
     for name, func in full.items():
         peak = peak_memory(func)
+        results["peak_mib"][name] = peak / 2**20
         print(
             f"  peak traced memory {name:24s} {peak / 2**20:8.0f} MiB "
             f"= {peak / X.nbytes:.2f} x input"
@@ -134,6 +147,8 @@ def main(argv=None):
         loop_times = interleaved(loops, args.repeats)
     print(f"Subset {Xs.shape} ({Xs.shape[0] * Xs.shape[1]} leads):")
     base = loop_times["BandpassFilter"]
+    results["loops"] = [r | {"speedup": r["time_s"] / base}
+                        for r in _rows(loop_times, Xs.size)]  # fmt: skip
     for name, t in loop_times.items():
         print(
             f"  {name:28s} {t:8.3f} s  {Xs.size / t / 1e6:8.1f} Msamples/s  "
@@ -154,8 +169,16 @@ def main(argv=None):
             LeadSelector(leads=["II", "V1"]),
         ]
     }
-    for name, t in interleaved(others, args.repeats).items():
+    other_times = interleaved(others, args.repeats)
+    for name, t in other_times.items():
         print(f"  {name:40s} {t:8.3f} s  {Xs.size / t / 1e6:8.1f} Msamples/s")
+    results["others"] = _rows(other_times, Xs.size)
+    write_result(args.out, "preprocessing", vars(args), results)
+
+
+def _rows(times, n_samples):
+    return [{"method": name, "time_s": t, "msamples_per_s": n_samples / t / 1e6}
+            for name, t in times.items()]  # fmt: skip
 
 
 if __name__ == "__main__":

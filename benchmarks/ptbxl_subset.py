@@ -44,6 +44,12 @@ Examples::
     python benchmarks/ptbxl_subset.py --report --out-dir ptbxl_runs
     # after the table: refit the rows fold 9 ranked best on folds 1-9
     python benchmarks/ptbxl_subset.py --models xresnet1d18+refit --out-dir ptbxl_runs
+
+``--out`` is ``--out-dir`` (default ``benchmarks/_out/ptbxl_runs``): it holds
+``results.jsonl`` (one record per fit), the fits' scores (``.npz``) and the
+report, ``ptbxl_subset.json``. ``--quick`` fits ``default`` for one epoch on 200
+training records (a smoke test). Without the shared data the script exits with a
+message; without aeon (and no ``--aeon-python``) the Rocket rows are skipped.
 """
 
 from __future__ import annotations
@@ -59,13 +65,15 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _common import DEFAULT_OUT, add_common_args, write_result
 from joblib import Parallel, delayed
+from report import ensemble_table, zoo_table
 from sklearn.metrics import roc_auc_score
 
 from sklearn_ecg import classifiers
+from sklearn_ecg.augmentation import basic_augmentation, paper_augmentation
 from sklearn_ecg.datasets import load_ptbxl
 from sklearn_ecg.metrics import bootstrap_ci
-from sklearn_ecg.training import basic_augmentation, paper_augmentation
 from sklearn_ecg.utils import get_shared_data_dir
 
 CROP = 250  # 2.5 s at 100 Hz, the PTB-XL benchmark's crop
@@ -255,8 +263,8 @@ def save(out_dir: Path, record, proba_va, proba_te):
 
 def _mean_sd(values):
     values = np.asarray(values, dtype=float)
-    sd = values.std(ddof=1) if len(values) > 1 else float("nan")
-    return values.mean(), sd
+    sd = float(values.std(ddof=1)) if len(values) > 1 else None
+    return float(values.mean()), sd
 
 
 def _rank01(scores):
@@ -274,7 +282,7 @@ def _cost(recs):
 
 
 def report(out_dir: Path, Y, parts, top_k: int = 5):
-    """Print the markdown table of every row saved under ``out_dir``."""
+    """Print the tables of every row saved under ``out_dir`` and return them."""
     records = {}
     with open(out_dir / "results.jsonl") as fh:
         for line in fh:
@@ -290,58 +298,53 @@ def report(out_dir: Path, Y, parts, top_k: int = 5):
         ens_va = np.mean([_rank01(p["valid"]) for p in probas], axis=0)
         ens_te = np.mean([_rank01(p["test"]) for p in probas], axis=0)
         va_mean = None if refit else _mean_sd([r["valid_auroc"] for r in recs])[0]
-        ens_valid = None if refit else roc_auc_score(y_va, ens_va, average="macro")
+        ens_valid = (
+            None if refit else float(roc_auc_score(y_va, ens_va, average="macro"))
+        )
         rows[name] = {
             "model": name, "seeds": len(recs), "test": te_mean, "test_sd": te_sd,
             "valid": va_mean, "ens_valid": ens_valid,
-            "ens_test": roc_auc_score(y_te, ens_te, average="macro"),
+            "ens_test": float(roc_auc_score(y_te, ens_te, average="macro")),
             "params": recs[0]["params"], "cost": _cost(recs),
             "best_epoch": [r["best_epoch"] for r in recs],
             "ens_va": ens_va, "ens_probas": ens_te,
         }  # fmt: skip
     order = sorted(rows.values(), key=lambda r: -(r["valid"] or -1.0))
-    print(
-        "| model | seeds | valid AUROC (fold 9) | test AUROC (fold 10), mean ± sd "
-        "| seed-ensemble valid / test | params | time / fit | best epochs |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
-    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
-    for r in order:
-        params = "-" if r["params"] is None else f"{r['params']:,}"
-        epochs = ", ".join("-" if e is None else str(e) for e in r["best_epoch"])
-        print(
-            f"| {r['model']} | {r['seeds']} | {fmt(r['valid'])} | {r['test']:.3f} ± "
-            f"{r['test_sd']:.3f} | {fmt(r['ens_valid'])} / {r['ens_test']:.3f} "
-            f"| {params} | {r['cost']} | {epochs} |"
-        )
+    print(zoo_table(order))
+    hidden = ("ens_va", "ens_probas")
+    out = {"rows": [{k: v for k, v in r.items() if k not in hidden} for r in order]}
     # Rank the deep rows' seed-ensembles on fold 9; never look at fold 10 here.
     deep = [
         r for r in order
         if r["model"] not in ROCKETS and r["valid"] is not None and r["seeds"] > 1
     ]  # fmt: skip
     top = sorted(deep, key=lambda r: -r["ens_valid"])[:top_k]
-    if not top:
-        return
-    print("\nEnsembles of the k best seed-ensembles on fold 9 (mean per-class ranks):")
-    print("| k | rows | valid AUROC (fold 9) | test AUROC (fold 10) |")
-    print("|---|---|---|---|")
+    if top:
+        out |= _ensembles(top, rows, y_va, y_te)
+    return out
+
+
+def _ensembles(top, rows, y_va, y_te):
+    """Score the ensembles of the k best rows (k chosen on fold 9) with CIs."""
     ensembles = []
     for k in range(1, len(top) + 1):
         va = np.mean([r["ens_va"] for r in top[:k]], axis=0)
         te = np.mean([r["ens_probas"] for r in top[:k]], axis=0)
-        valid = roc_auc_score(y_va, va, average="macro")
-        ensembles.append((valid, k, te))
-        print(
-            f"| {k} | {', '.join(r['model'] for r in top[:k])} | {valid:.3f} "
-            f"| {roc_auc_score(y_te, te, average='macro'):.3f} |"
-        )
-    _, k_best, te_best = max(ensembles, key=lambda e: e[0])  # fold 9 picks k
+        ensembles.append({
+            "k": k, "rows": [r["model"] for r in top[:k]],
+            "valid": float(roc_auc_score(y_va, va, average="macro")),
+            "test": float(roc_auc_score(y_te, te, average="macro")), "scores": te,
+        })  # fmt: skip
+    print("\nEnsembles of the k best seed-ensembles on fold 9 (mean per-class ranks):")
+    print(ensemble_table(ensembles))
+    best = max(ensembles, key=lambda e: e["valid"])  # fold 9 picks k (first on a tie)
+    k_best = best["k"]
     print(f"\nk chosen on fold 9: {k_best} (the smallest k on a tie)")
     chosen = {f"best seed-ensemble on fold 9 ({top[0]['model']})": top[0]["ens_probas"]}
     if k_best > 1:
-        names = ", ".join(r["model"] for r in top[:k_best])
+        names = ", ".join(best["rows"])
         chosen[f"ensemble of the k = {k_best} best, k chosen on fold 9 ({names})"] = (
-            te_best
+            best["scores"]
         )
     refits = [rows.get(r["model"] + REFIT) for r in top[:k_best]]
     if all(refits):
@@ -352,20 +355,27 @@ def report(out_dir: Path, Y, parts, top_k: int = 5):
     print(
         "\nTest AUROC with 95 % stratified bootstrap CIs (1,000 resamples of fold 10):"
     )
+    cis = []
     for label, scores in {**chosen, **baselines}.items():
         est, low, high = bootstrap_ci(y_te, scores, "roc_auc", random_state=0)
+        cis.append({"label": label, "estimate": est, "low": low, "high": high})
         print(f"- {label}: {est:.3f} [{low:.3f}, {high:.3f}]")
         if label in baselines:
             continue
+        cis[-1]["minus"] = {}
         for base, base_scores in baselines.items():
             diff = bootstrap_ci(
                 y_te, np.hstack([scores, base_scores]), _paired_auroc_gain,
                 random_state=0,
             )  # fmt: skip
+            cis[-1]["minus"][base] = [diff.estimate, diff.low, diff.high]
             print(
                 f"  - minus {base} (paired): {diff.estimate:+.3f} "
                 f"[{diff.low:+.3f}, {diff.high:+.3f}]"
             )
+    for e in ensembles:
+        del e["scores"]
+    return {"ensembles": ensembles, "k_chosen": k_best, "bootstrap_cis": cis}
 
 
 def _paired_auroc_gain(y, scores):
@@ -376,7 +386,7 @@ def _paired_auroc_gain(y, scores):
     )
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--models", nargs="+", default=["cpu", *ROCKETS],
@@ -389,13 +399,15 @@ def main():
     parser.add_argument(
         "--max-epochs", type=int, default=None, help="override (smoke tests only)"
     )
-    parser.add_argument("--out-dir", type=Path, default=Path("ptbxl_runs"))
     parser.add_argument("--report", action="store_true", help="only print the table")
     parser.add_argument("--device", default="cpu", help="torch device of the fits")
     parser.add_argument(
         "--top-k", type=int, default=5, help="largest ensemble of best rows scored"
     )
-    args = parser.parse_args()
+    add_common_args(parser, out=DEFAULT_OUT / "ptbxl_runs", aliases=["--out-dir"])
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.models, args.seeds, args.max_epochs = ["default"], [0], 1
     groups = {"deep": list(MODELS), "cpu": [m for m in MODELS if m not in LARGER]}
     args.models = [m for g in args.models for m in groups.get(g, [g])]
     known = {*MODELS, *ROCKETS}
@@ -406,7 +418,12 @@ def main():
         )
     if unknown:
         parser.error(f"unknown {sorted(unknown)}; choose from {sorted(known)}")
+    args.models = _available(args.models, args.aeon_python)
+    if not (get_shared_data_dir() / "ptbxl_subset").is_dir():
+        sys.exit(f"shared PTB-XL subset not found under {get_shared_data_dir()}")
     X, Y, parts, names = load_split()
+    if args.quick:  # 200 training records
+        parts["train"] &= np.cumsum(parts["train"]) <= 200
     if not args.report:
         sizes = ", ".join(f"{k} {v.sum()}" for k, v in parts.items())
         print(f"labels {names}; {sizes}")
@@ -420,11 +437,23 @@ def main():
             delayed(fit_one)(m, s, X, Y, parts, **fit_kw) for m, s in jobs
         )
         for record, proba_va, proba_te in results:
-            save(args.out_dir, record, proba_va, proba_te)
+            save(args.out, record, proba_va, proba_te)
             print(json.dumps(record), flush=True)
-    report(args.out_dir, Y, parts, args.top_k)
+    results = report(args.out, Y, parts, args.top_k)
+    write_result(args.out, "ptbxl_subset", vars(args), results, device=args.device)
+
+
+def _available(models, aeon_python):
+    """Drop the Rocket rows when aeon can be found neither here nor elsewhere."""
+    if aeon_python is not None or not any(m in ROCKETS for m in models):
+        return models
+    try:
+        import aeon  # noqa: F401
+    except ImportError:
+        print("aeon is not installed (and no --aeon-python): Rocket rows skipped")
+        return [m for m in models if m not in ROCKETS]
+    return models
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, os.path.dirname(__file__))
     main()

@@ -23,8 +23,9 @@ Run (CPU, a few minutes per target at the default reduced protocol)::
 
     nice -n 10 python benchmarks/transfer.py --target both
 
-Results go to ``benchmarks/_out/transfer_<target>.json`` and the figure to
-``benchmarks/transfer.png``.
+Results go to ``<--out>/transfer_<target>.json`` (default ``benchmarks/_out``) and
+the figure to ``<--out>/transfer.png`` (``--figure`` elsewhere; the README shows
+``benchmarks/transfer.png``). ``--quick`` runs a tiny synthetic version in seconds.
 """
 
 from __future__ import annotations
@@ -38,14 +39,19 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from scipy import stats
+from _common import add_common_args, environment
+from report import transfer_table
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import RepeatedStratifiedKFold
 
 from sklearn_ecg.classifiers import ECGResNetClassifier
+from sklearn_ecg.datasets import load_ptbxl, make_ecg
+from sklearn_ecg.metrics import t_interval
+from sklearn_ecg.preprocessing import FixedLength, LeadNormalizer
+from sklearn_ecg.utils import get_shared_data_dir
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "_out"
+#: AUROC and paired AUROC differences lie in these ranges (the intervals are clipped).
+AUROC_BOUNDS, DELTA_BOUNDS = (0.0, 1.0), (-1.0, 1.0)
 # Each strategy with its textbook learning rate, fixed before any run (not tuned
 # on these folds): a lower rate to fine-tune everything, a higher one for a
 # linear probe, the scratch rate for the schedules that protect the backbone.
@@ -97,22 +103,10 @@ def _nested_target_indices(y_pool, sizes, prevalence, rng):
     return out
 
 
-def _center(X, n_times):
-    """Central window of every record (the same for training and evaluation)."""
-    start = max((X.shape[-1] - n_times) // 2, 0)
-    return np.ascontiguousarray(X[..., start : start + n_times])
-
-
-def _zscore(X):
-    mean, std = X.mean(-1, keepdims=True), X.std(-1, keepdims=True)
-    return ((X - mean) / (std + 1e-8)).astype(np.float32)
-
-
 def load_ptbxl_task(sizes, prevalence, seed):
-    from sklearn_ecg.datasets import load_ptbxl
-    from sklearn_ecg.utils import get_shared_data_dir
-
     root = get_shared_data_dir() / "ptbxl_subset"
+    if not root.is_dir():
+        raise SystemExit(f"shared PTB-XL subset not found at {root}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # records not in the subset
         sup = load_ptbxl(root, task="superdiagnostic", on_missing="skip")
@@ -147,12 +141,10 @@ def load_ptbxl_task(sizes, prevalence, seed):
     }
 
 
-def load_synthetic_task(sizes, prevalence, seed, effect_size=0.4):
-    from sklearn_ecg.datasets import make_ecg
-
+def load_synthetic_task(sizes, prevalence, seed, effect_size=0.4, n_source=1500):
     n_target = max(sizes)
     X_src, y_src = make_ecg(
-        n_records=1500,
+        n_records=n_source,
         sfreq=100.0,
         classes=["normal", "mi", "sttc", "cd", "hyp"],
         random_state=seed,
@@ -172,10 +164,11 @@ def load_synthetic_task(sizes, prevalence, seed, effect_size=0.4):
     rng = np.random.default_rng(seed)
     target = _nested_target_indices(y_t, sizes, prevalence, rng)
     # The shared PTB-XL subset is z-scored per record and lead; do the same here.
-    X_src, X_t = _zscore(X_src), _zscore(X_t)
+    norm = LeadNormalizer(method="zscore")
+    X_src, X_t = norm.fit_transform(X_src), norm.fit_transform(X_t)
     info = {
         "target": f"make_ecg pe vs normal (effect_size={effect_size})",
-        "source": "make_ecg normal/mi/sttc/cd/hyp, 1500 records",
+        "source": f"make_ecg normal/mi/sttc/cd/hyp, {n_source} records",
         "n_source": len(X_src),
     }
     return {
@@ -259,49 +252,21 @@ def run_size(task, n, handle, args):
 # ------------------------------------------------------------------- summary
 
 
-def corrected_ci(values, test_train_ratio, level=0.95):
-    """Nadeau & Bengio (2003) corrected resampled t interval over CV folds."""
-    v = np.asarray(values, dtype=float)
-    k = len(v)
-    sd = v.std(ddof=1) if k > 1 else 0.0
-    half = stats.t.ppf(0.5 + level / 2, k - 1) * sd * np.sqrt(1 / k + test_train_ratio)
-    return float(v.mean()), float(v.mean() - half), float(v.mean() + half)
-
-
 def summarize(result):
     rows = []
     for size in result["sizes"]:
         base = np.asarray(size["scores"]["scratch"])
         for name, vals in size["scores"].items():
-            mean, lo, hi = corrected_ci(vals, size["test_train_ratio"])
+            ratio = size["test_train_ratio"]
+            mean, lo, hi = t_interval(vals, test_train_ratio=ratio, bounds=AUROC_BOUNDS)
             row = {"n": size["n"], "strategy": name, "mean": mean, "lo": lo, "hi": hi}
             if name != "scratch":
-                d = np.asarray(vals) - base
-                row["delta"], row["delta_lo"], row["delta_hi"] = corrected_ci(
-                    d, size["test_train_ratio"]
-                )
+                row["delta"], row["delta_lo"], row["delta_hi"] = t_interval(
+                    np.asarray(vals) - base, test_train_ratio=ratio,
+                    bounds=DELTA_BOUNDS,
+                )  # fmt: skip
             rows.append(row)
     return rows
-
-
-def markdown_table(rows, strategies):
-    sizes = sorted({r["n"] for r in rows})
-    head = "| n | " + " | ".join(strategies) + " | best warm - scratch |"
-    lines = [head, "|" + "---|" * (len(strategies) + 2)]
-    for n in sizes:
-        cells, best = [], None
-        for s in strategies:
-            r = next(r for r in rows if r["n"] == n and r["strategy"] == s)
-            lo, hi = max(r["lo"], 0.0), min(r["hi"], 1.0)  # AUROC lies in [0, 1]
-            cells.append(f"{r['mean']:.3f} [{lo:.2f}, {hi:.2f}]")
-            if s != "scratch" and (best is None or r["mean"] > best["mean"]):
-                best = r
-        delta = (
-            f"{best['strategy']}: {best['delta']:+.3f} "
-            f"[{best['delta_lo']:+.2f}, {best['delta_hi']:+.2f}]"
-        )
-        lines.append(f"| {n} | " + " | ".join(cells) + f" | {delta} |")
-    return "\n".join(lines)
 
 
 def plot(results, path):
@@ -318,8 +283,8 @@ def plot(results, path):
             rr = sorted((r for r in rows if r["strategy"] == s), key=lambda r: r["n"])
             n = [r["n"] for r in rr]
             ax.plot(n, [r["mean"] for r in rr], marker="o", label=s)
-            lo = [max(r["lo"], 0) for r in rr]
-            ax.fill_between(n, lo, [min(r["hi"], 1) for r in rr], alpha=0.1)
+            lo, hi = [r["lo"] for r in rr], [r["hi"] for r in rr]
+            ax.fill_between(n, lo, hi, alpha=0.1)
         ax.set_xscale("log", base=2)
         ax.set_xticks(res["sizes_list"], [str(n) for n in res["sizes_list"]])
         ax.set_xlabel("target training+test records")
@@ -345,61 +310,78 @@ def main(argv=None):
         "--n-times", type=int, default=500, help="central window length (samples)"
     )
     p.add_argument("--pretrain-epochs", type=int, default=30)
+    p.add_argument("--n-source", type=int, default=1500, help="synthetic source size")
     p.add_argument("--lr", type=float, default=3e-3, help="pretraining rate")
     p.add_argument("--prevalence", type=float, default=0.125)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--figure", type=Path, default=None, help="default <out>/...png")
     p.add_argument("--plot-only", action="store_true", help="re-plot saved results")
-    args = p.parse_args(argv)
+    args = add_common_args(p).parse_args(argv)
+    if args.quick:
+        args.sizes, args.splits, args.repeats, args.repeats_large = [32], 2, 1, 1
+        args.epochs, args.pretrain_epochs, args.n_source = 1, 1, 60
+    figure = args.figure or args.out / "transfer.png"
     if args.plot_only:
-        return plot_saved()
+        return plot_saved(args.out, figure)
     torch.set_num_threads(args.threads)
-    OUT.mkdir(exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     targets = ["ptbxl", "synthetic"] if args.target == "both" else [args.target]
-    results = {}
-    for target in targets:
-        t0 = time.perf_counter()
-        loader = load_ptbxl_task if target == "ptbxl" else load_synthetic_task
-        task = loader(args.sizes, args.prevalence, args.seed)
-        task["X"], task["X_source"] = (
-            _center(task["X"], args.n_times),
-            _center(task["X_source"], args.n_times),
-        )
-        handle, pre = pretrain(task, args, OUT / f"pretrained_{target}.pt")
-        print(f"[{target}] pretrained: {pre}", flush=True)
-        sizes = []
-        for n in args.sizes:
-            sizes.append(run_size(task, n, handle, args))
-            means = {k: round(np.mean(v), 3) for k, v in sizes[-1]["scores"].items()}
-            print(f"[{target}] n={n}: {means}", flush=True)
-        res = {
-            "info": task["info"],
-            "pretrain": pre,
-            "sizes": sizes,
-            "sizes_list": args.sizes,
-            "strategies": args.strategies,
-            "protocol": vars(args) | {"model": MODEL},
-            "wall_s": time.perf_counter() - t0,
-        }
-        res["summary"] = summarize(res)
-        results[target] = res
-        (OUT / f"transfer_{target}.json").write_text(json.dumps(res, indent=1))
-        print(markdown_table(res["summary"], args.strategies), flush=True)
-    plot_saved()
+    results = {t: run_target(t, args) for t in targets}
+    plot_saved(args.out, figure)
     return results
 
 
-def plot_saved():
-    """Plot every target whose results are saved in ``_out`` (one panel each)."""
+def run_target(target, args):
+    """Pretrain, fine-tune every strategy at every size, save and print the table."""
+    t0 = time.perf_counter()
+    if target == "ptbxl":
+        task = load_ptbxl_task(args.sizes, args.prevalence, args.seed)
+    else:
+        task = load_synthetic_task(
+            args.sizes, args.prevalence, args.seed, n_source=args.n_source
+        )
+    center = FixedLength(n_times=args.n_times, mode="center")
+    task["X"], task["X_source"] = (
+        center.fit_transform(task["X"]), center.fit_transform(task["X_source"]),
+    )  # fmt: skip
+    handle, pre = pretrain(task, args, args.out / f"pretrained_{target}.pt")
+    print(f"[{target}] pretrained: {pre}", flush=True)
+    sizes = []
+    for n in args.sizes:
+        sizes.append(run_size(task, n, handle, args))
+        means = {k: round(np.mean(v), 3) for k, v in sizes[-1]["scores"].items()}
+        print(f"[{target}] n={n}: {means}", flush=True)
+    params = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    res = {
+        "benchmark": f"transfer_{target}",
+        "info": task["info"],
+        "pretrain": pre,
+        "sizes": sizes,
+        "sizes_list": args.sizes,
+        "strategies": args.strategies,
+        "protocol": params | {"model": MODEL},
+        "environment": environment(),
+        "wall_s": time.perf_counter() - t0,
+    }
+    res["summary"] = summarize(res)
+    (args.out / f"transfer_{target}.json").write_text(json.dumps(res, indent=1))
+    print(transfer_table(res), flush=True)
+    return res
+
+
+def plot_saved(out, figure):
+    """Plot every target whose results are saved in ``out`` (one panel each)."""
     saved = {}
     for target in ("ptbxl", "synthetic"):
-        f = OUT / f"transfer_{target}.json"
+        f = Path(out) / f"transfer_{target}.json"
         if f.exists():
             saved[target] = json.loads(f.read_text())
     if saved:
-        plot(saved, HERE / "transfer.png")
+        plot(saved, figure)
+        print(f"figure written to {figure}")
         for target, res in saved.items():
-            print(f"\n{target}:\n" + markdown_table(res["summary"], res["strategies"]))
+            print(f"\n{target}:\n" + transfer_table(res))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ package's transfer-learning workflow on synthetic data from
 :func:`sklearn_ecg.datasets.make_ecg`:
 
 1. pretrain a ResNet on a larger PTB-XL-like source task (five diagnostic
-   classes) and write it with :func:`sklearn_ecg.training.save_pretrained`;
+   classes) and write it with :func:`sklearn_ecg.classifiers.save_pretrained`;
 2. fine-tune it on a small, imbalanced PE-like target inside a
    :class:`~sklearn.pipeline.Pipeline`, with ``warm_start_from``,
    ``freeze="backbone"`` (released after two epochs) and
@@ -31,10 +31,9 @@ import matplotlib.pyplot as plt
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 
-from sklearn_ecg.classifiers import ECGResNetClassifier
+from sklearn_ecg.classifiers import ECGResNetClassifier, save_pretrained
 from sklearn_ecg.datasets import make_ecg
 from sklearn_ecg.preprocessing import LeadNormalizer
-from sklearn_ecg.training import save_pretrained
 
 SFREQ = 100.0
 common = dict(base_width=8, batch_size=16, sfreq=SFREQ, random_state=0)

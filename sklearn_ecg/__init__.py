@@ -13,6 +13,7 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 _SUBMODULES = [
+    "augmentation",
     "classifiers",
     "datasets",
     "metrics",
@@ -21,6 +22,7 @@ _SUBMODULES = [
     "plotting",
     "preprocessing",
     "training",
+    "transfer",
     "utils",
 ]
 

@@ -92,7 +92,7 @@ def save_checkpoint(pipe, path: Path) -> None:
     """Save the pipeline's classifier with the pipeline described in the file."""
     from sklearn_ecg._cli._errors import require
 
-    save = require("sklearn_ecg.training", "save_pretrained", feature="pretraining")
+    save = require("sklearn_ecg.classifiers", "save_pretrained", feature="pretraining")
     save(pipe, path)
 
 

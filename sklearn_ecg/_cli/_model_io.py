@@ -38,7 +38,7 @@ def save_model(pipe, out: Path) -> list[Path]:
 
 def _save_pretrained():
     try:
-        return require("sklearn_ecg.training", "save_pretrained", feature="train")
+        return require("sklearn_ecg.classifiers", "save_pretrained", feature="train")
     except CLIError:
         return None
 

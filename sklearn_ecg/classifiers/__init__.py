@@ -3,6 +3,7 @@
 from ._alexnet import ECGAlexNetClassifier
 from ._attresnet import ECGAttResNetClassifier
 from ._base import ECGClassifier
+from ._params import AUTOCAST_DTYPES
 from ._crnn import ECGCRNNClassifier
 from ._epoch import TrainingDivergedError
 from ._export import to_onnx, to_torchscript
@@ -12,9 +13,11 @@ from ._restransformer import ECGResTransformerClassifier
 from ._transformer import ECGTransformerClassifier
 from ._vgg import ECGVGGClassifier
 from ._wang import ECGResNetWangClassifier
+from ._warm_start import save_pretrained
 from ._xresnet import ECGXResNetClassifier
 
 __all__ = [
+    "AUTOCAST_DTYPES",
     "ECGAlexNetClassifier",
     "ECGAttResNetClassifier",
     "ECGCRNNClassifier",
@@ -27,6 +30,7 @@ __all__ = [
     "ECGVGGClassifier",
     "ECGXResNetClassifier",
     "TrainingDivergedError",
+    "save_pretrained",
     "to_onnx",
     "to_torchscript",
 ]

@@ -9,29 +9,20 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_consistent_length
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressBar
 from skorch.dataset import unpack_data
-from skorch.utils import to_tensor
 
 from ..metrics._thresholds import tune_thresholds
 from ..models import resolve_model
 from ..training import (
-    GradualUnfreezing,
-    ValidAUROC,
-    discriminative_param_groups,
-    make_early_stopping,
-    make_lr_scheduler,
-    make_train_transform,
     resolve_seed,
-    seed_worker,
     seeded,
-    windowed_logits,
 )
-from ..training._warm_start import apply_warm_start, save_pretrained
 from ..utils import validate_ecg
-from . import _params, _windowing
-from ._data import ECGDataset, collate_batch, train_valid_split
-from ._epoch import check_finite_logits, run_epoch_deferred
+from . import _params
+from ._data import train_valid_split
+from ._epoch import check_finite_logits
+from ._inference import score_windows
+from ._loop import TrainingLoopMixin
 from ._predict import PredictionMixin
 from ._targets import (
     check_threshold,
@@ -40,9 +31,13 @@ from ._targets import (
     indicator,
     resolve_pos_weight,
 )
+from ._train_transform import make_train_transform
+from ._warm_start import TransferMixin
 
 
-class ECGClassifier(PredictionMixin, NeuralNetClassifier):
+class ECGClassifier(
+    PredictionMixin, TransferMixin, TrainingLoopMixin, NeuralNetClassifier
+):
     __doc__ = _params.BASE_DOC
 
     #: Registry name of the architecture of a thin subclass (None: use ``module``).
@@ -58,7 +53,9 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
     init_context_ = None
     torch_load_kwargs = None
     compile = False
-    use_caching = "auto"
+    # skorch's scoring callbacks re-predict their split through predict/
+    # predict_proba (ECGDataset.X/.y) instead of reusing cached batch outputs.
+    use_caching = False
     warm_start = False
 
     def __init__(
@@ -214,7 +211,7 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
 
         Random crops of ``crop_length`` samples (inside each record's unpadded
         region) followed by the ``augment`` recipe; see
-        :func:`sklearn_ecg.training.make_train_transform`. Evaluation never uses
+        :func:`sklearn_ecg.augmentation.RandomCrop`. Evaluation never uses
         it.
 
         Parameters
@@ -229,7 +226,6 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
             record; the dataset passes its own per-worker generator as ``rng``.
             Only applied to training batches.
         """
-        _windowing.check(self, self.n_times_in_)
         return make_train_transform(
             self.augment, self.crop_length, self.sfreq or 0.0, rng
         )
@@ -255,10 +251,11 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
                 [forward(X[i : i + step]) for i in range(0, len(X), step)]
             )
         else:
-            logits = windowed_logits(
-                forward, X, self.crop_length, self.inference, self.inference_stride,
-                step,
-            )  # fmt: skip
+            # Arguments checked once at the start of fit (check_windowing).
+            stride = self.inference_stride or max(self.crop_length // 2, 1)
+            logits = score_windows(
+                forward, X, self.crop_length, self.inference, stride, step
+            )
         check_finite_logits(self, logits)
         return logits
 
@@ -270,43 +267,6 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         with torch.no_grad():
             loss = self.get_loss(y_pred, yi, X=Xi, training=False)
         return {"loss": loss, "y_pred": y_pred}
-
-    def _apply_warm_start(self, module):
-        """Load pretrained weights into a freshly built module (``warm_start_from``).
-
-        Called in every ``fit`` right after the module is built, so each clone
-        (CV fold, search candidate) re-loads the same weights. Also applies
-        ``freeze``. Sets ``warm_start_report_`` and ``frozen_prefixes_``; see
-        :func:`sklearn_ecg.training.load_matching_weights`.
-
-        Parameters
-        ----------
-        module : torch.nn.Module
-            The newly built model.
-
-        Returns
-        -------
-        module : torch.nn.Module
-            The model to train.
-        """
-        return apply_warm_start(self, module)
-
-    def _configure_parameter_groups(self):
-        """Optimiser parameter groups (``backbone_lr_ratio``, frozen parts).
-
-        Every parameter is given to the optimiser, frozen ones included: they
-        have no gradient, so no optimiser step (weight decay included) changes
-        them, and they start training as soon as ``unfreeze_after`` releases them.
-
-        Returns
-        -------
-        groups : list of dict
-            ``torch.optim`` parameter groups: one group, or backbone and head
-            groups when ``backbone_lr_ratio`` is set.
-        """
-        return discriminative_param_groups(
-            self.module_, self.lr, self.backbone_lr_ratio
-        )
 
     # -------------------------------------------------------------- building --
     def _module_kwargs(self):
@@ -351,7 +311,14 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         return self
 
     def initialize(self):
-        """Build callbacks, module, criterion, optimizer and history."""
+        """Build callbacks, module, criterion, optimizer and history.
+
+        skorch's own ``initialize`` is replaced (see docs/developer/skorch.rst):
+        the module is built from the shapes inferred in ``fit`` and warm-started,
+        and there are no routed ``module__``/``optimizer__`` parameters to check.
+        skorch's guard against training a net trimmed for prediction is kept.
+        """
+        self.check_training_readiness()
         self._initialize_callbacks()
         with self._current_init_context("module"):
             self.initialize_module()
@@ -364,67 +331,7 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         self.initialized_ = True
         return self
 
-    @property
-    def _default_callbacks(self):
-        state = self.__dict__.get("_fit_state", {})
-        has_valid = state.get("has_valid", False)
-        cbs = [("epoch_timer", EpochTimer())]
-        if self.verbose:
-            cbs.append(("progress_bar", ProgressBar()))
-        cbs += [
-            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
-            ("valid_loss", PassthroughScoring(name="valid_loss")),
-            ("valid_auroc", ValidAUROC(self.__dict__.get("task_", "binary"))),
-        ]
-        if has_valid:
-            cbs.append(
-                ("early_stopping", make_early_stopping(self.patience, self.max_epochs))
-            )
-        ratio = self.backbone_lr_ratio
-        sched = make_lr_scheduler(
-            self.lr_schedule,
-            # One-cycle peaks per parameter group: keep the backbone's lower rate.
-            lr=self.lr if ratio is None else [self.lr * ratio, self.lr],
-            max_epochs=self.max_epochs,
-            steps_per_epoch=state.get("steps_per_epoch", 1),
-            monitor="valid_loss" if has_valid else "train_loss",
-        )
-        if sched is not None:
-            cbs.append(("lr_scheduler", sched))
-        if self.unfreeze_after is not None:
-            cbs.append(
-                ("gradual_unfreezing", GradualUnfreezing(None, self.unfreeze_after))
-            )
-        # PrintLog tabulates every epoch even when silent, so add it only if needed.
-        return cbs + ([("print_log", PrintLog())] if self.verbose else [])
-
     # -------------------------------------------------------------- training --
-    def save_pretrained(self, path, *, pipeline=None):
-        """Write the fitted model to a self-describing checkpoint file.
-
-        The file holds the weights, the architecture and its arguments,
-        ``n_leads``, ``lead_names``, ``sfreq``, the input and crop lengths, the
-        task and classes, the package version and a SHA-256 of the weights, and,
-        when ``pipeline`` is given, a description of its preprocessing steps.
-        Reuse it with ``warm_start_from=path``; it is read with
-        ``torch.load(weights_only=True)`` only.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Where to write the checkpoint (conventionally ``*.pt``).
-        pipeline : sklearn.pipeline.Pipeline, default=None
-            The fitted Pipeline whose last step is this estimator, to record its
-            preprocessing. Equivalent to
-            ``sklearn_ecg.training.save_pretrained(pipeline, path)``.
-
-        Returns
-        -------
-        weights : sklearn_ecg.training.PretrainedWeights
-            A handle to the file pinned to its SHA-256, for ``warm_start_from``.
-        """
-        return save_pretrained(self if pipeline is None else pipeline, path)
-
     def fit(self, X, y, *, X_val=None, y_val=None, **fit_params):
         """Train the network on ECG records.
 
@@ -447,7 +354,6 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         self : ECGClassifier
             The fitted estimator.
         """
-        _params.validate(self)
         _params.reject_fit_params(fit_params)
         if y is None:
             raise ValueError(
@@ -455,10 +361,9 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
                 "is None. Pass the labels of X."
             )
         X = validate_ecg(self, X, reset=True, dtype=np.float32)
+        _params.check_params(self, X)
         check_consistent_length(X, y)
         y_enc, self.task_, self.classes_, self.n_outputs_ = encode_targets(y)
-        _params.check_metadata(self, X)
-        _windowing.check(self, X.shape[2])
         self.n_leads_in_, self.n_times_in_ = X.shape[1], X.shape[2]
         self._threshold_spec = check_threshold(
             self.threshold, self.task_, self.n_outputs_
@@ -505,6 +410,7 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         if not self.__sklearn_is_fitted__():
             return self.fit(X, y)
         X = self._validate_predict_X(X)
+        _params.check_params(self, X)
         check_consistent_length(X, y)
         y_enc = encode_like(y, self.task_, self.classes_)
         return self._train(X, y_enc, initialize=False)
@@ -520,6 +426,11 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
                 "split, but validation_fraction is 0. Set validation_fraction > 0 "
                 "or pass a float threshold."
             )
+        spec = self._threshold_spec  # until _finish_fit: for EpochScoring(predict)
+        if isinstance(spec, str) or (spec is not None and self.task_ == "binary"):
+            self.threshold_ = 0.5 if isinstance(spec, str) else float(spec[0])
+        else:
+            self.threshold_ = spec
         self._fit_state = {
             "X": X, "y": y_enc, "train": train_idx, "valid": valid_idx,
             "seed": seed, "has_valid": valid_idx is not None,
@@ -551,74 +462,3 @@ class ECGClassifier(PredictionMixin, NeuralNetClassifier):
         if self.task_ == "binary" and self.threshold_ is not None:
             self.threshold_ = float(self.threshold_[0])
         self._threshold_spec = spec
-
-    def get_split_datasets(self, X, y=None, **fit_params):
-        """Return the internal training and validation datasets of this fit."""
-        state = self._fit_state
-        transform = self._make_train_transform(np.random.default_rng(state["seed"]))
-        train = ECGDataset(
-            state["X"], state["y"], state["train"], transform, seed=state["seed"]
-        )
-        if state["valid"] is None:
-            return train, None
-        return train, ECGDataset(state["X"], state["y"], state["valid"])
-
-    def get_iterator(self, dataset, training=False):
-        """Return a seeded DataLoader (training batches shuffled, none dropped)."""
-        generator = torch.Generator()
-        generator.manual_seed(self._fit_state["seed"] + 1)
-        return torch.utils.data.DataLoader(
-            dataset,
-            batch_size=self.batch_size,
-            shuffle=training,
-            drop_last=False,
-            num_workers=self.num_workers,
-            collate_fn=collate_batch,
-            generator=generator,
-            worker_init_fn=seed_worker,
-            pin_memory=self.device_.type == "cuda",
-        )
-
-    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        """Run one epoch like skorch, with one host-device sync, not one per batch."""
-        run_epoch_deferred(self, iterator, training, prefix, step_fn, **fit_params)
-
-    def _to_device(self, x):
-        """Move a batch to the training device; pinned batches copy asynchronously."""
-        if torch.is_tensor(x):
-            return x.to(self.device_, non_blocking=x.is_pinned())
-        return to_tensor(x, device=self.device_)
-
-    def infer(self, x, **fit_params):
-        """Forward pass on the training device, under autocast if requested."""
-        x = self._to_device(x)
-        dtype = _params.AUTOCAST_DTYPES[self.precision]
-        if dtype is None:
-            return self.module_(x)
-        with torch.autocast(device_type=self.device_.type, dtype=dtype):
-            return self.module_(x)
-
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        """Criterion on float32 logits (autocast outputs are upcast first)."""
-        return self.criterion_(y_pred.float(), self._to_device(y_true))
-
-    def train_step_single(self, batch, **fit_params):
-        """Forward, loss and backward for one batch (scaled under fp16)."""
-        self._set_training(True)
-        Xi, yi = unpack_data(batch)
-        y_pred = self.infer(Xi)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        scaler = self.__dict__.get("_grad_scaler")
-        (scaler.scale(loss) if scaler is not None else loss).backward()
-        return {"loss": loss, "y_pred": y_pred}
-
-    def _step_optimizer(self, step_fn):
-        scaler = self.__dict__.get("_grad_scaler")
-        if scaler is None:
-            return super()._step_optimizer(step_fn)
-        step_fn()
-        scaler.step(self.optimizer_)
-        scaler.update()
-
-    def check_data(self, X, y=None):
-        """Do nothing: the data were validated in :meth:`fit`."""

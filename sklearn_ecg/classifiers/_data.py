@@ -5,15 +5,19 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import skorch.dataset
 import torch
 from sklearn.model_selection import train_test_split
 
 
-class ECGDataset(torch.utils.data.Dataset):
+class ECGDataset(skorch.dataset.Dataset):
     """Records ``X[indices]`` with targets, and an optional train-time transform.
 
     Batches are gathered with one fancy-indexing call (``__getitems__``), which
-    keeps the per-batch overhead of the DataLoader negligible.
+    keeps the per-batch overhead of the DataLoader negligible. It is a skorch
+    ``Dataset`` whose ``X`` and ``y`` attributes are this split's raw records
+    (never augmented) and labels in the user's encoding, so skorch's scoring
+    callbacks (``EpochScoring``) can score it with the estimator's ``predict``.
 
     Parameters
     ----------
@@ -27,12 +31,26 @@ class ECGDataset(torch.utils.data.Dataset):
         ``transform(x, rng) -> x`` applied to each ``(n_leads, n_times)`` record.
     seed : int, default=0
         Seed of the generator passed to ``transform`` (reseeded per worker).
+    labels : ndarray of shape (n_records, ...), default=None
+        The targets as the user gave them (``y`` when None), for ``self.y``.
     """
 
-    def __init__(self, X, y, indices, transform=None, seed=0):
-        self.X, self.y, self.indices = X, y, np.asarray(indices)
+    def __init__(self, X, y, indices, transform=None, seed=0, labels=None):
+        # skorch's Dataset.__init__ is not called: X and y are properties here.
+        self._X, self._y, self.indices = X, y, np.asarray(indices)
+        self._labels = y if labels is None else labels
         self.transform = transform
         self.reseed(seed)
+
+    @property
+    def X(self):
+        """ndarray: the raw (unaugmented) records of this split."""
+        return self._X[self.indices]
+
+    @property
+    def y(self):
+        """ndarray: the labels of this split, in the user's encoding."""
+        return self._labels[self.indices]
 
     def reseed(self, seed) -> None:
         """Reset the transform's generator (called in each DataLoader worker)."""
@@ -46,12 +64,13 @@ class ECGDataset(torch.utils.data.Dataset):
 
     def __getitems__(self, batch):
         idx = self.indices[np.asarray(batch)]
-        xb = self.X[idx]
+        xb = self._X[idx]
         if self.transform is not None:
             xb = np.stack([self.transform(x, self.rng) for x in xb]).astype(
                 np.float32, copy=False
             )
-        return torch.from_numpy(np.ascontiguousarray(xb)), torch.from_numpy(self.y[idx])
+        yb = torch.from_numpy(self._y[idx])
+        return torch.from_numpy(np.ascontiguousarray(xb)), yb
 
 
 def collate_batch(batch):

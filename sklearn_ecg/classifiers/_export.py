@@ -22,7 +22,9 @@ import numpy as np
 import torch
 from torch import nn
 
-_HEADS = ("sigmoid", "softmax", "binary", "identity")
+from ..training._heads import HEADS as _HEADS
+from ..training._heads import TASK_HEADS as _TASK_HEADS
+from ..training._heads import logits_to_proba
 
 
 class _ProbabilityModel(nn.Module):
@@ -34,19 +36,7 @@ class _ProbabilityModel(nn.Module):
         self.head = head
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        z = self.module(x)
-        if self.head == "sigmoid":
-            return torch.sigmoid(z)
-        if self.head == "softmax":
-            return torch.softmax(z, dim=1)
-        if self.head == "binary":
-            p = torch.sigmoid(z.reshape(z.shape[0], -1)[:, :1])
-            return torch.cat([1.0 - p, p], dim=1)
-        return z
-
-
-# How a fitted estimator's ``task_`` turns logits into ``predict_proba``.
-_TASK_HEADS = {"binary": "binary", "multiclass": "softmax", "multilabel": "sigmoid"}
+        return logits_to_proba(self.module(x), self.head)
 
 
 def _infer_head(estimator) -> str:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import torch
 
+from ..augmentation._recipes import resolve_augment
 from ..training import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
@@ -13,7 +12,9 @@ from ..training import (
     SoftmaxFocalLoss,
 )
 from ..training._callbacks import LR_SCHEDULES
-from ..utils import check_sfreq
+from ..utils import check_choice, check_float, check_int, check_sfreq
+from ._inference import check_windowing
+from ._warm_start import check_transfer_params
 
 OPTIMIZERS = {
     "adamw": torch.optim.AdamW,
@@ -21,6 +22,8 @@ OPTIMIZERS = {
     "sgd": torch.optim.SGD,
 }
 CRITERIA = ("auto", "bce", "cross_entropy", "focal")
+#: ``precision`` values and the ``torch.autocast`` dtype each one trains under
+#: (``None``: plain float32, no autocast).
 AUTOCAST_DTYPES = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 #: Documentation of every shared (training, task, inference) parameter; thin
@@ -92,7 +95,7 @@ TRAINING_PARAMETERS = """\
         ``random_state`` and never applied at prediction or validation scoring.
         ``"paper"``: the seed study's one-of-7 recipe; ``"basic"``: noise, gain,
         baseline wander and time shift; or objects from
-        :mod:`sklearn_ecg.training`. Frequencies are in Hz, so ``sfreq`` is
+        :mod:`sklearn_ecg.augmentation`. Frequencies are in Hz, so ``sfreq`` is
         required.
     crop_length : int, default=None
         Train on random crops of this many samples, drawn inside each record's
@@ -205,61 +208,62 @@ BASE_DOC = f"""Deep-learning ECG classifier: a scikit-learn estimator on skorch.
     """
 
 
-def _is_int(value, minimum):
-    return (
-        isinstance(value, numbers.Integral)
-        and not isinstance(value, bool)
-        and value >= minimum
-    )
+def check_params(est, X) -> None:
+    """Check every parameter: the one check, run once at the start of ``fit``.
 
+    Checks every hyper-parameter (through the shared helpers of
+    :mod:`sklearn_ecg.utils`), the metadata against ``X``, the augmentation,
+    crop and inference arguments and the transfer-learning arguments. The
+    checks that need the built module or the checkpoint run when they are built.
 
-def _bad(name, value, expected):
-    return ValueError(f"{name} must be {expected}, got {value!r}.")
+    Parameters
+    ----------
+    est : ECGClassifier
+        The estimator being fitted.
+    X : ndarray of shape (n_records, n_leads, n_times)
+        The validated training records.
 
-
-def validate(est) -> None:
-    """Check every hyper-parameter; raise ValueError/TypeError naming the culprit."""
-    if not (isinstance(est.lr, numbers.Real) and est.lr > 0):
-        raise _bad("lr", est.lr, "a positive float, e.g. 1e-3")
-    for name in ("max_epochs", "batch_size"):
-        if not _is_int(getattr(est, name), 1):
-            raise _bad(name, getattr(est, name), "an integer >= 1")
-    if not _is_int(est.num_workers, 0):
-        raise _bad("num_workers", est.num_workers, "an integer >= 0")
-    if est.patience is not None and not _is_int(est.patience, 1):
-        raise _bad("patience", est.patience, "None or an integer >= 1")
-    if not (isinstance(est.weight_decay, numbers.Real) and est.weight_decay >= 0):
-        raise _bad("weight_decay", est.weight_decay, "a float >= 0")
-    frac = est.validation_fraction
-    if frac is not None and not (isinstance(frac, numbers.Real) and 0 <= frac < 1):
-        raise _bad("validation_fraction", frac, "None or a float in [0, 1)")
-    if est.optimizer not in OPTIMIZERS and not (
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the parameter, the value received and the fix.
+    """
+    check_float(est.lr, "lr", low=0, include_low=False)
+    check_int(est.max_epochs, "max_epochs", 1)
+    check_int(est.batch_size, "batch_size", 1)
+    check_int(est.num_workers, "num_workers", 0)
+    check_int(est.patience, "patience", 1, allow_none=True)
+    check_float(est.weight_decay, "weight_decay", low=0)
+    check_float(
+        est.validation_fraction, "validation_fraction", low=0, high=1,
+        include_high=False, allow_none=True,
+    )  # fmt: skip
+    if not (
         isinstance(est.optimizer, type)
         and issubclass(est.optimizer, torch.optim.Optimizer)
     ):
-        raise _bad("optimizer", est.optimizer, f"one of {list(OPTIMIZERS)} or a class")
-    if est.criterion not in CRITERIA:
-        raise _bad("criterion", est.criterion, f"one of {CRITERIA}")
-    if est.precision not in AUTOCAST_DTYPES:
-        raise _bad("precision", est.precision, f"one of {list(AUTOCAST_DTYPES)}")
-    if est.lr_schedule not in LR_SCHEDULES:
-        raise _bad("lr_schedule", est.lr_schedule, f"one of {LR_SCHEDULES}")
-    if not (isinstance(est.focal_gamma, numbers.Real) and est.focal_gamma >= 0):
-        raise _bad("focal_gamma", est.focal_gamma, "a float >= 0")
-    alpha = est.focal_alpha
-    if alpha is not None and not (isinstance(alpha, numbers.Real) and 0 <= alpha <= 1):
-        raise _bad("focal_alpha", alpha, "None or a float in [0, 1]")
+        check_choice(est.optimizer, "optimizer", list(OPTIMIZERS))
+    check_choice(est.criterion, "criterion", CRITERIA)
+    check_choice(est.precision, "precision", list(AUTOCAST_DTYPES))
+    check_choice(est.lr_schedule, "lr_schedule", LR_SCHEDULES)
+    check_float(est.focal_gamma, "focal_gamma", low=0)
+    check_float(est.focal_alpha, "focal_alpha", low=0, high=1, allow_none=True)
     if est.module_params is not None and not isinstance(est.module_params, dict):
-        raise _bad("module_params", est.module_params, "None or a dict")
-    _validate_transfer(est)
-
-
-def _validate_transfer(est) -> None:
-    # warm_start_from / freeze / unfreeze_after / backbone_lr_ratio: see
-    # sklearn_ecg.training._warm_start (checks needing the model run at build).
-    from ..training._warm_start import check_transfer_params
-
+        raise ValueError(
+            f"module_params must be None or a dict, got {est.module_params!r}."
+        )
+    _check_metadata(est, X)
+    _check_augment(est)
+    check_windowing(est.crop_length, est.inference, est.inference_stride, X.shape[2])
     check_transfer_params(est)
+
+
+def _check_augment(est) -> None:
+    if resolve_augment(est.augment) is not None and est.sfreq is None:
+        raise ValueError(
+            f"augment={est.augment!r} draws frequencies in Hz and needs the "
+            "sampling rate: pass sfreq=<Hz> (e.g. sfreq=500)."
+        )
 
 
 def reject_fit_params(fit_params) -> None:
@@ -272,7 +276,7 @@ def reject_fit_params(fit_params) -> None:
         )
 
 
-def check_metadata(est, X) -> None:
+def _check_metadata(est, X) -> None:
     """Check ``sfreq`` and ``lead_names`` against the data."""
     if est.sfreq is not None:
         check_sfreq(est.sfreq)

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
+from ..training._heads import TASK_HEADS, logits_to_proba
 from ..utils import validate_ecg
 
 
@@ -31,9 +32,9 @@ class PredictionMixin:
         return X
 
     def _positive_proba(self, logits):
-        if self.task_ == "multiclass":
-            return torch.softmax(torch.from_numpy(logits), dim=1).numpy()
-        return torch.sigmoid(torch.from_numpy(logits)).numpy()
+        """Softmax (multiclass) or per-output sigmoid probabilities of logits."""
+        head = "softmax" if self.task_ == "multiclass" else "sigmoid"
+        return logits_to_proba(torch.from_numpy(logits), head).numpy()
 
     def decision_function(self, X):
         """Raw logits: ``(n,)`` for binary tasks, ``(n, n_outputs)`` otherwise.
@@ -65,10 +66,8 @@ class PredictionMixin:
             Binary: ``[1 - p, p]``; multiclass: softmax; multi-label: one
             sigmoid probability per label (rows need not sum to 1).
         """
-        proba = self._positive_proba(self._predict_logits(self._validate_predict_X(X)))
-        if self.task_ == "binary":
-            return np.hstack([1 - proba, proba])
-        return proba
+        logits = self._predict_logits(self._validate_predict_X(X))
+        return logits_to_proba(torch.from_numpy(logits), TASK_HEADS[self.task_]).numpy()
 
     def predict(self, X):
         """Predicted labels using ``threshold_`` (binary, multi-label) or argmax.

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import wfdb
 
-from ..utils import STANDARD_LEADS
+from ..utils import STANDARD_LEADS, check_choice
 
 DATA_HOME_ENV = "SKLEARN_ECG_DATA"
 
@@ -60,11 +60,7 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
 
 def check_option(value, name: str, allowed) -> None:
     """Raise a ValueError naming ``name`` when ``value`` is not in ``allowed``."""
-    if value not in allowed:
-        raise ValueError(
-            f"{name}={value!r} is not supported; use one of "
-            f"{', '.join(repr(a) for a in allowed)}."
-        )
+    check_choice(value, name, allowed)
 
 
 def standard_lead_name(name: str) -> str:

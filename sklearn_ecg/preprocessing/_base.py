@@ -92,27 +92,6 @@ def check_frequency(value, name: str, sfreq: float, *, allow_none: bool = False)
     return float(value)
 
 
-def check_int(value, name: str, minimum: int = 1) -> int:
-    """Check an integer parameter is at least ``minimum``."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < minimum
-    ):
-        raise ValueError(
-            f"{name} must be an integer >= {minimum}, got {value!r}. "
-            f"Pass e.g. {name}={max(minimum, 1)}."
-        )
-    return int(value)
-
-
-def check_choice(value, name: str, choices) -> str:
-    """Check a string option is one of ``choices``."""
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"Unknown {name}={value!r}. Use one of {sorted(choices)}.")
-    return value
-
-
 class _BaseECGTransformer(TransformerMixin, BaseEstimator):
     """Base of the ECG transformers: validation, 2-D handling, tags and chunking.
 

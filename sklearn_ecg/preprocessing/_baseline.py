@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage, signal
 
-from ..utils import check_sfreq
-from ._base import _BaseECGTransformer, apply_chunked, check_choice
+from ..utils import check_choice, check_sfreq
+from ._base import _BaseECGTransformer, apply_chunked
 from ._filters import sosfiltfilt_chunked
 
 _METHODS = ("median", "highpass", "wavelet")

@@ -8,13 +8,12 @@ import warnings
 import numpy as np
 from scipy import signal
 
-from ..utils import check_sfreq
+from ..utils import check_int, check_sfreq
 from ._base import (
     ShortRecordWarning,
     _BaseECGTransformer,
     apply_chunked,
     check_frequency,
-    check_int,
     external_stacklevel,
 )
 

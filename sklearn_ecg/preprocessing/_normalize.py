@@ -6,7 +6,8 @@ import numbers
 
 import numpy as np
 
-from ._base import _CHUNK_SAMPLES, _BaseECGTransformer, apply_chunked, check_choice
+from ..utils import check_choice
+from ._base import _CHUNK_SAMPLES, _BaseECGTransformer, apply_chunked
 
 _METHODS = ("zscore", "minmax", "robust", "l2", "log", "none")
 _SCOPES = ("record", "global")

@@ -7,13 +7,8 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from ..utils import STANDARD_LEADS
-from ._base import (
-    _BaseECGTransformer,
-    apply_chunked,
-    check_choice,
-    check_int,
-)
+from ..utils import STANDARD_LEADS, check_choice, check_int
+from ._base import _BaseECGTransformer, apply_chunked
 
 _MODES = ("center", "start", "end")
 _PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")

@@ -6,44 +6,13 @@ import warnings
 
 import numpy as np
 import torch
-from sklearn.metrics import roc_auc_score
+from sklearn.exceptions import UndefinedMetricWarning
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 
+from ..metrics import macro_roc_auc_score
+from ._heads import logits_to_proba
+
 LR_SCHEDULES = (None, "onecycle", "cosine", "plateau")
-
-
-def macro_auroc(y_true: np.ndarray, scores: np.ndarray) -> float:
-    """Macro AUROC over the columns of an indicator matrix, NaN-safe.
-
-    Columns whose labels are all 0 or all 1 have no AUROC and are skipped; if
-    no column has both labels the result is NaN (never an exception), so a
-    tiny validation split cannot crash training.
-
-    Parameters
-    ----------
-    y_true : ndarray of shape (n_records, n_outputs)
-        0/1 indicator targets.
-    scores : ndarray of shape (n_records, n_outputs)
-        Scores (logits or probabilities), higher meaning more positive.
-
-    Returns
-    -------
-    auroc : float
-        Mean of the defined per-column AUROCs, or NaN.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.training import macro_auroc
-    >>> macro_auroc(np.array([[0, 1], [1, 1]]), np.array([[0.1, 0.3], [0.9, 0.2]]))
-    1.0
-    """
-    values = [
-        roc_auc_score(y_true[:, j], scores[:, j])
-        for j in range(y_true.shape[1])
-        if 0 < y_true[:, j].sum() < len(y_true)
-    ]
-    return float(np.mean(values)) if values else float("nan")
 
 
 def _indicator(y: np.ndarray, n_outputs: int, task: str) -> np.ndarray:
@@ -59,8 +28,10 @@ class ValidAUROC(Callback):
     The validation logits that skorch computes for ``valid_loss`` are collected
     batch by batch, so no extra forward pass is needed. Binary tasks score the
     single logit, multiclass tasks use one-vs-rest on the softmax, multi-label
-    tasks average the per-label AUROCs; labels absent from the split are
-    skipped (NaN when none is defined). ``valid_auroc_best`` marks improvements.
+    tasks average the per-label AUROCs; computed by
+    :func:`sklearn_ecg.metrics.macro_roc_auc_score`, so labels with one value
+    in the split are left out (NaN when none is defined).
+    ``valid_auroc_best`` marks improvements.
 
     Parameters
     ----------
@@ -96,11 +67,14 @@ class ValidAUROC(Callback):
         """Compute and record ``valid_auroc`` (only when a validation split ran)."""
         if not self._scores:
             return
-        scores = torch.cat(self._scores).numpy()
-        if self.task == "multiclass":
-            scores = torch.softmax(torch.from_numpy(scores), dim=1).numpy()
+        head = "softmax" if self.task == "multiclass" else "identity"
+        scores = logits_to_proba(torch.cat(self._scores), head).numpy()
         y = _indicator(torch.cat(self._targets).numpy(), scores.shape[1], self.task)
-        value = macro_auroc(y, scores)
+        with warnings.catch_warnings():
+            # A small split often lacks a label; its AUROC is left out (NaN if
+            # no label is defined), as metrics.macro_roc_auc_score documents.
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            value = macro_roc_auc_score(y, scores)
         net.history.record("valid_auroc", value)
         is_best = bool(value > self.best_)
         if is_best:

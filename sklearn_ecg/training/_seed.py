@@ -102,7 +102,7 @@ def seed_worker(worker_id: int) -> None:
 
     Examples
     --------
-    >>> from sklearn_ecg.training import seed_worker
+    >>> from sklearn_ecg.training._seed import seed_worker
     >>> seed_worker(0)  # a no-op outside DataLoader workers
     """
     info = torch.utils.data.get_worker_info()

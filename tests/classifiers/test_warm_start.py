@@ -11,13 +11,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from skorch.callbacks import Callback
 
-from sklearn_ecg.classifiers import ECGResNetClassifier
-from sklearn_ecg.training import (
+from sklearn_ecg.classifiers import ECGResNetClassifier, save_pretrained
+from sklearn_ecg.transfer import (
     Checkpoint,
     CheckpointError,
     PretrainedWeights,
     load_checkpoint,
-    save_pretrained,
     state_dict_sha256,
 )
 

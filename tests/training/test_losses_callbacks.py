@@ -1,18 +1,22 @@
 """Losses, callbacks and seeding helpers."""
 
 import random
+import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from skorch.history import History
 
+from sklearn_ecg.metrics import macro_roc_auc_score
 from sklearn_ecg.training import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
     SigmoidFocalLoss,
     SoftmaxFocalLoss,
-    macro_auroc,
+    ValidAUROC,
     make_early_stopping,
     make_lr_scheduler,
     resolve_seed,
@@ -54,11 +58,31 @@ def test_softmax_focal_and_ce():
     assert torch.allclose(CrossEntropyLoss()(z, t.int()), ce)
 
 
-def test_macro_auroc_nan_safe():
+def _valid_auroc(task, y, logits):
+    """Drive ValidAUROC through one validation epoch; return what it records."""
+    net = SimpleNamespace(history=History())
+    net.history.new_epoch()
+    cb = ValidAUROC(task)
+    cb.on_train_begin(net)
+    cb.on_epoch_begin(net)
+    batch = (None, torch.as_tensor(y))
+    cb.on_batch_end(net, batch=batch, training=False, y_pred=torch.as_tensor(logits))
+    cb.on_epoch_end(net)
+    return net.history[-1, "valid_auroc"]
+
+
+def test_valid_auroc_is_the_metrics_macro_auroc_nan_safe():
     y = np.array([[0, 1], [1, 1], [0, 1]])
-    s = np.array([[0.1, 0.2], [0.9, 0.3], [0.2, 0.4]])
-    assert macro_auroc(y, s) == 1.0  # second column has no negatives: skipped
-    assert np.isnan(macro_auroc(np.ones((3, 1)), s[:, :1]))
+    s = np.array([[0.1, 0.2], [0.9, 0.3], [0.2, 0.4]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the callback silences undefined labels
+        assert _valid_auroc("multilabel", y, s) == 1.0  # column 2 is skipped
+        assert np.isnan(_valid_auroc("multilabel", np.ones((3, 1)), s[:, :1]))
+    rng = np.random.default_rng(0)
+    z, t = rng.normal(size=(30, 3)).astype(np.float32), np.arange(30) % 3
+    proba = torch.softmax(torch.from_numpy(z), dim=1).numpy()
+    expected = macro_roc_auc_score(np.eye(3)[t], proba)
+    assert _valid_auroc("multiclass", t, z) == pytest.approx(expected)
 
 
 def test_factories():

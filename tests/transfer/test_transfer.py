@@ -11,7 +11,7 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from torch import nn
 
-from sklearn_ecg.training import (
+from sklearn_ecg.transfer import (
     Checkpoint,
     CheckpointError,
     GradualUnfreezing,
@@ -26,7 +26,7 @@ from sklearn_ecg.training import (
     state_dict_sha256,
     unfreeze_modules,
 )
-from sklearn_ecg.training._pretrained import as_pretrained_weights
+from sklearn_ecg.transfer._pretrained import as_pretrained_weights
 
 
 class TinyNet(nn.Module):

@@ -30,10 +30,11 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
+
+from ..utils import to_json_safe
 
 FORMAT_TAG = "sklearn-ecg-checkpoint"
 FORMAT_VERSION = 1
@@ -47,7 +48,7 @@ class CheckpointError(ValueError):
 
     Examples
     --------
-    >>> from sklearn_ecg.training import CheckpointError, load_checkpoint
+    >>> from sklearn_ecg.transfer import CheckpointError, load_checkpoint
     >>> try:
     ...     load_checkpoint(b"not a checkpoint")
     ... except CheckpointError as exc:
@@ -78,7 +79,7 @@ def state_dict_sha256(state_dict: dict[str, torch.Tensor]) -> str:
     Examples
     --------
     >>> import torch
-    >>> from sklearn_ecg.training import state_dict_sha256
+    >>> from sklearn_ecg.transfer import state_dict_sha256
     >>> a = state_dict_sha256({"w": torch.zeros(2)})
     >>> b = state_dict_sha256({"w": torch.zeros(2, dtype=torch.float64)})
     >>> len(a), a == b
@@ -104,48 +105,6 @@ def state_dict_sha256(state_dict: dict[str, torch.Tensor]) -> str:
             digest.update(len(chunk).to_bytes(8, "little"))
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def to_json_safe(value: Any) -> Any:
-    """Convert a value to plain JSON types; unknown objects become their ``repr``.
-
-    Used for the architecture arguments and the preprocessing description, which
-    must be readable with ``torch.load(weights_only=True)`` and printable.
-
-    Parameters
-    ----------
-    value : object
-        Any value, e.g. an estimator's ``get_params(deep=False)``.
-
-    Returns
-    -------
-    safe : dict, list, str, int, float, bool or None
-        A JSON-serialisable copy.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.training._checkpoint import to_json_safe
-    >>> to_json_safe({"a": np.float32(0.5), "b": (1, 2), "c": np.arange(2)})
-    {'a': 0.5, 'b': [1, 2], 'c': [0, 1]}
-    """
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (int, np.integer)) and not isinstance(value, np.bool_):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value)
-    if isinstance(value, dict):
-        return {str(k): to_json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_json_safe(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return to_json_safe(value.tolist())
-    if isinstance(value, type):
-        return f"{value.__module__}.{value.__qualname__}"
-    return repr(value)
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,7 +155,7 @@ class Checkpoint:
     Examples
     --------
     >>> import torch
-    >>> from sklearn_ecg.training import Checkpoint, load_checkpoint
+    >>> from sklearn_ecg.transfer import Checkpoint, load_checkpoint
     >>> ckpt = Checkpoint.from_module(torch.nn.Linear(3, 1), n_leads=1, sfreq=100.0)
     >>> load_checkpoint(ckpt.to_bytes()).sha256 == ckpt.sha256
     True
@@ -259,7 +218,7 @@ class Checkpoint:
         Examples
         --------
         >>> import torch
-        >>> from sklearn_ecg.training import Checkpoint
+        >>> from sklearn_ecg.transfer import Checkpoint
         >>> Checkpoint.from_module(torch.nn.Linear(2, 1)).state_dict["weight"].shape
         torch.Size([1, 2])
         """
@@ -415,7 +374,7 @@ def load_checkpoint(source: str | os.PathLike | bytes) -> Checkpoint:
     Examples
     --------
     >>> import torch
-    >>> from sklearn_ecg.training import Checkpoint, load_checkpoint
+    >>> from sklearn_ecg.transfer import Checkpoint, load_checkpoint
     >>> data = Checkpoint.from_module(torch.nn.Linear(2, 1)).to_bytes()
     >>> load_checkpoint(data).state_dict["bias"].shape
     torch.Size([1])

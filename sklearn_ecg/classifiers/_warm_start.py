@@ -1,4 +1,4 @@
-"""The estimator side of transfer learning: ``save_pretrained`` and ``warm_start_from``.
+"""The estimator side of transfer learning: ``save_pretrained``, ``warm_start_from``.
 
 The classifiers' hooks call :func:`apply_warm_start` (right after the module is
 built in every ``fit``) and :func:`estimator_checkpoint`; users call
@@ -13,24 +13,25 @@ from pathlib import Path
 import numpy as np
 from torch import nn
 
-from ._checkpoint import Checkpoint, to_json_safe
-from ._pretrained import PretrainedWeights, as_pretrained_weights
-from ._transfer import (
-    check_backbone_lr_ratio,
-    check_unfreeze_after,
+from ..models import resolve_model
+from ..transfer import (
+    Checkpoint,
+    PretrainedWeights,
     check_warm_start_compatible,
+    discriminative_param_groups,
     freeze_modules,
     load_matching_weights,
     resolve_freeze,
 )
+from ..transfer._pretrained import as_pretrained_weights
+from ..transfer._transfer import check_backbone_lr_ratio, check_unfreeze_after
+from ..utils import to_json_safe
 
 
 def architecture_name(estimator) -> str | None:
     """Registry name of the estimator's model, or None for an unregistered class."""
     spec = getattr(estimator, "_module_name", None) or estimator.module
     if isinstance(spec, str):
-        from sklearn_ecg.models import resolve_model
-
         return resolve_model(spec).registry_name
     return getattr(spec, "registry_name", None)
 
@@ -60,7 +61,7 @@ def describe_preprocessing(steps) -> list[dict]:
     Examples
     --------
     >>> from sklearn.preprocessing import FunctionTransformer
-    >>> from sklearn_ecg.training._warm_start import describe_preprocessing
+    >>> from sklearn_ecg.classifiers._warm_start import describe_preprocessing
     >>> describe_preprocessing([("f", FunctionTransformer(validate=True))])[0]["class"]
     'sklearn.preprocessing._function_transformer.FunctionTransformer'
     """
@@ -138,6 +139,13 @@ def estimator_checkpoint(estimator, *, pipeline=None) -> Checkpoint:
     )
 
 
+def to_checkpoint(obj) -> Checkpoint:
+    """Build the :class:`Checkpoint` of a fitted classifier (or Pipeline)."""
+    estimator, _ = _split_pipeline(obj)
+    pipeline = obj if estimator is not obj else None
+    return estimator_checkpoint(estimator, pipeline=pipeline)
+
+
 def save_pretrained(obj, path: str | os.PathLike) -> PretrainedWeights:
     """Write a fitted classifier, or a Pipeline ending in one, to a checkpoint.
 
@@ -167,7 +175,7 @@ def save_pretrained(obj, path: str | os.PathLike) -> PretrainedWeights:
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn.preprocessing import FunctionTransformer
     >>> from sklearn_ecg.classifiers import ECGResNetClassifier
-    >>> from sklearn_ecg.training import save_pretrained
+    >>> from sklearn_ecg.classifiers import save_pretrained
     >>> X = np.random.default_rng(0).normal(size=(20, 2, 64)).astype("float32")
     >>> y = np.repeat([0, 1], 10)
     >>> clf = ECGResNetClassifier(base_width=4, max_epochs=1, random_state=0)
@@ -177,19 +185,9 @@ def save_pretrained(obj, path: str | os.PathLike) -> PretrainedWeights:
     >>> weights.load().preprocessing[0]["step"]
     'functiontransformer'
     """
-    estimator, _ = _split_pipeline(obj)
-    pipeline = obj if estimator is not obj else None
-    checkpoint = estimator_checkpoint(estimator, pipeline=pipeline)
+    checkpoint = to_checkpoint(obj)
     checkpoint.save(Path(path))
     return PretrainedWeights(path=path, sha256=checkpoint.sha256)
-
-
-def pretrained_weights_from_estimator(obj) -> PretrainedWeights:
-    """In-memory :class:`PretrainedWeights` of a fitted classifier or Pipeline."""
-    estimator, _ = _split_pipeline(obj)
-    pipeline = obj if estimator is not obj else None
-    ckpt = estimator_checkpoint(estimator, pipeline=pipeline)
-    return PretrainedWeights.from_checkpoint(ckpt)
 
 
 def check_transfer_params(est) -> None:
@@ -241,6 +239,9 @@ def check_transfer_params(est) -> None:
 def apply_warm_start(est, module: nn.Module) -> nn.Module:
     """Load ``est.warm_start_from`` into ``module`` and apply ``est.freeze``.
 
+    The parameters were checked by :func:`check_transfer_params` at the start
+    of ``fit``; the checks that need the module or the checkpoint run here.
+
     Sets the fitted attributes ``warm_start_report_`` (``None`` without a warm
     start) and ``frozen_prefixes_``.
 
@@ -257,7 +258,6 @@ def apply_warm_start(est, module: nn.Module) -> nn.Module:
     module : torch.nn.Module
         The same module, warm-started and frozen as requested.
     """
-    check_transfer_params(est)
     est.warm_start_report_ = None
     if est.warm_start_from is not None:
         ckpt = as_pretrained_weights(est.warm_start_from).load()
@@ -277,3 +277,85 @@ def apply_warm_start(est, module: nn.Module) -> nn.Module:
     est.frozen_prefixes_ = resolve_freeze(module, est.freeze)
     freeze_modules(module, est.frozen_prefixes_)
     return module
+
+
+class TransferMixin:
+    """The transfer-learning hooks and methods of :class:`ECGClassifier`."""
+
+    def _apply_warm_start(self, module):
+        """Load pretrained weights into a freshly built module (``warm_start_from``).
+
+        Called in every ``fit`` right after the module is built, so each clone
+        (CV fold, search candidate) re-loads the same weights. Also applies
+        ``freeze``. Sets ``warm_start_report_`` and ``frozen_prefixes_``; see
+        :func:`sklearn_ecg.transfer.load_matching_weights`.
+
+        Parameters
+        ----------
+        module : torch.nn.Module
+            The newly built model.
+
+        Returns
+        -------
+        module : torch.nn.Module
+            The model to train.
+        """
+        return apply_warm_start(self, module)
+
+    def _configure_parameter_groups(self):
+        """Optimiser parameter groups (``backbone_lr_ratio``, frozen parts).
+
+        Every parameter is given to the optimiser, frozen ones included: they
+        have no gradient, so no optimiser step (weight decay included) changes
+        them, and they start training as soon as ``unfreeze_after`` releases them.
+
+        Returns
+        -------
+        groups : list of dict
+            ``torch.optim`` parameter groups: one group, or backbone and head
+            groups when ``backbone_lr_ratio`` is set.
+        """
+        return discriminative_param_groups(
+            self.module_, self.lr, self.backbone_lr_ratio
+        )
+
+    def save_pretrained(self, path, *, pipeline=None):
+        """Write the fitted model to a self-describing checkpoint file.
+
+        The file holds the weights, the architecture and its arguments,
+        ``n_leads``, ``lead_names``, ``sfreq``, the input and crop lengths, the
+        task and classes, the package version and a SHA-256 of the weights, and,
+        when ``pipeline`` is given, a description of its preprocessing steps.
+        Reuse it with ``warm_start_from=path``; it is read with
+        ``torch.load(weights_only=True)`` only.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write the checkpoint (conventionally ``*.pt``).
+        pipeline : sklearn.pipeline.Pipeline, default=None
+            The fitted Pipeline whose last step is this estimator, to record its
+            preprocessing. Equivalent to
+            ``sklearn_ecg.classifiers.save_pretrained(pipeline, path)``.
+
+        Returns
+        -------
+        weights : sklearn_ecg.transfer.PretrainedWeights
+            A handle to the file pinned to its SHA-256, for ``warm_start_from``.
+        """
+        return save_pretrained(self if pipeline is None else pipeline, path)
+
+    def to_checkpoint(self, *, pipeline=None):
+        """Return the in-memory checkpoint that :meth:`save_pretrained` writes.
+
+        Parameters
+        ----------
+        pipeline : sklearn.pipeline.Pipeline, default=None
+            The fitted Pipeline whose last step is this estimator.
+
+        Returns
+        -------
+        checkpoint : sklearn_ecg.transfer.Checkpoint
+            Used by ``PretrainedWeights.from_estimator``.
+        """
+        return to_checkpoint(self if pipeline is None else pipeline)

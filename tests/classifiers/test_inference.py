@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_ecg.training import windowed_logits
-from sklearn_ecg.training._inference import window_starts
+from sklearn_ecg.classifiers._inference import window_starts, windowed_logits
 
 
 def first_sample(w):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 
 import numpy as np
 
-from ._crop import valid_length
+from ..augmentation._crop import valid_length
+from ..utils import check_choice, check_int
 
 INFERENCE_MODES = ("center", "sliding_mean", "sliding_max")
 
@@ -37,7 +37,7 @@ def window_starts(
 
     Examples
     --------
-    >>> from sklearn_ecg.training._inference import window_starts
+    >>> from sklearn_ecg.classifiers._inference import window_starts
     >>> window_starts(5000, 2048, "center", 1024).tolist()
     [1476]
     >>> window_starts(5000, 2048, "sliding_mean", 1024).tolist()
@@ -52,28 +52,40 @@ def window_starts(
     return starts
 
 
-def _check(X, crop_length, inference, stride) -> int:
-    if inference not in INFERENCE_MODES:
+def check_windowing(crop_length, inference, stride, n_times: int) -> int | None:
+    """Check ``crop_length``, ``inference`` and ``inference_stride`` (the one check).
+
+    Parameters
+    ----------
+    crop_length : int or None
+        Window (and training crop) length in samples; None: whole records.
+    inference : str
+        One of :data:`INFERENCE_MODES`.
+    stride : int or None
+        Step between sliding windows; ``crop_length // 2`` when None.
+    n_times : int
+        Samples per record; the crop must fit in it.
+
+    Returns
+    -------
+    stride : int or None
+        The resolved stride (None without ``crop_length``).
+
+    Raises
+    ------
+    ValueError
+        Naming the argument, the value received and the fix.
+    """
+    check_choice(inference, "inference", INFERENCE_MODES)
+    check_int(stride, "inference_stride", 1, allow_none=True)
+    if check_int(crop_length, "crop_length", 1, allow_none=True) is None:
+        return None
+    if crop_length > n_times:
         raise ValueError(
-            f"inference={inference!r} must be one of {list(INFERENCE_MODES)}."
+            f"crop_length={crop_length} exceeds the {n_times} samples of the "
+            "records; lower crop_length or pad the records (FixedLength)."
         )
-    if (
-        not isinstance(crop_length, numbers.Integral)
-        or isinstance(crop_length, bool)
-        or crop_length < 1
-    ):
-        raise ValueError(f"crop_length={crop_length!r} must be a positive int.")
-    if X.shape[-1] < crop_length:
-        raise ValueError(
-            f"Records have {X.shape[-1]} samples, fewer than crop_length="
-            f"{crop_length}; pad them (FixedLength) or lower crop_length."
-        )
-    stride = crop_length // 2 if stride is None else stride
-    if not isinstance(stride, numbers.Integral) or stride < 1:
-        raise ValueError(
-            f"inference_stride={stride!r} must be None or a positive int (samples)."
-        )
-    return max(int(stride), 1)
+    return max(crop_length // 2, 1) if stride is None else int(stride)
 
 
 def windowed_logits(
@@ -87,7 +99,7 @@ def windowed_logits(
     """Score whole records by windows of ``crop_length`` samples.
 
     Windows are drawn inside each record's unpadded region (see
-    :func:`sklearn_ecg.training._crop.valid_length`) and their logits are
+    :func:`sklearn_ecg.augmentation.valid_length`) and their logits are
     combined per record: the centre window alone, the mean of the window logits,
     or their maximum (for sigmoid outputs the max of logits is the logit of the
     max probability). Evaluation is deterministic: no randomness is involved.
@@ -116,13 +128,18 @@ def windowed_logits(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import windowed_logits
+    >>> from sklearn_ecg.classifiers._inference import windowed_logits
     >>> X = np.arange(10, dtype=np.float32).reshape(1, 1, 10)
     >>> mean_fn = lambda w: w.mean(axis=(1, 2))[:, None]
     >>> windowed_logits(mean_fn, X, 4, "sliding_max", 2).tolist()
     [[7.5]]
     """
-    stride = _check(X, crop_length, inference, inference_stride)
+    stride = check_windowing(crop_length, inference, inference_stride, X.shape[-1])
+    return score_windows(forward, X, crop_length, inference, stride, batch_size)
+
+
+def score_windows(forward, X, crop_length, inference, stride, batch_size):
+    """:func:`windowed_logits` for arguments already checked by ``fit``."""
     windows, owner = [], []
     for i, record in enumerate(X):
         for s in window_starts(valid_length(record), crop_length, inference, stride):

@@ -35,7 +35,7 @@ class PretrainedWeights:
     Examples
     --------
     >>> import copy, torch
-    >>> from sklearn_ecg.training import Checkpoint, PretrainedWeights
+    >>> from sklearn_ecg.transfer import Checkpoint, PretrainedWeights
     >>> ckpt = Checkpoint.from_module(torch.nn.Linear(2, 1), n_leads=1)
     >>> weights = PretrainedWeights.from_checkpoint(ckpt)
     >>> copy.deepcopy(weights) is weights
@@ -81,10 +81,20 @@ class PretrainedWeights:
 
         Use this instead of passing a fitted estimator to ``warm_start_from``:
         the handle survives :func:`sklearn.base.clone`, the estimator would not.
+        The estimator builds its own checkpoint (its public ``to_checkpoint``
+        method; a Pipeline's last step is asked with ``pipeline=`` set), so
+        this module knows nothing about the estimators.
         """
-        from ._warm_start import pretrained_weights_from_estimator
-
-        return pretrained_weights_from_estimator(estimator)
+        steps = getattr(estimator, "steps", None)
+        final = steps[-1][1] if steps else estimator
+        to_checkpoint = getattr(final, "to_checkpoint", None)
+        if to_checkpoint is None:
+            raise TypeError(
+                f"{type(final).__name__} cannot write a checkpoint; pass a fitted "
+                "sklearn-ecg classifier or a Pipeline whose last step is one."
+            )
+        ckpt = to_checkpoint(pipeline=estimator) if steps else to_checkpoint()
+        return cls.from_checkpoint(ckpt)
 
     def load(self) -> Checkpoint:
         """Read, verify and return the checkpoint.
@@ -140,7 +150,7 @@ def as_pretrained_weights(value, name: str = "warm_start_from") -> PretrainedWei
 
     Examples
     --------
-    >>> from sklearn_ecg.training._pretrained import as_pretrained_weights
+    >>> from sklearn_ecg.transfer._pretrained import as_pretrained_weights
     >>> as_pretrained_weights("model.pt")
     PretrainedWeights(path='model.pt')
     """

@@ -1,4 +1,4 @@
-"""Train-time augmentation and random crops for single ECG samples.
+"""Train-time augmentations of single ECG samples.
 
 Every transform acts on one sample of shape ``(n_leads, n_times)``, a numpy array
 or a torch tensor, and draws its randomness from an explicit
@@ -45,7 +45,7 @@ class Augmentation:
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import PolarityFlip
+    >>> from sklearn_ecg.augmentation import PolarityFlip
     >>> flip = PolarityFlip(p=1.0)
     >>> flip(np.ones((2, 4)), np.random.default_rng(0), sfreq=500.0)[0, 0]
     np.float64(-1.0)
@@ -82,7 +82,7 @@ class Identity(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import Identity
+    >>> from sklearn_ecg.augmentation import Identity
     >>> Identity()(np.ones((1, 3)), np.random.default_rng(0), 500.0).sum()
     np.float64(3.0)
     """
@@ -105,7 +105,7 @@ class GaussianNoise(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import GaussianNoise
+    >>> from sklearn_ecg.augmentation import GaussianNoise
     >>> out = GaussianNoise(std=1.0, p=1.0)(np.zeros((12, 5000)),
     ...                                     np.random.default_rng(0), 500.0)
     >>> round(float(out.std()), 1)
@@ -136,7 +136,7 @@ class AmplitudeScale(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import AmplitudeScale
+    >>> from sklearn_ecg.augmentation import AmplitudeScale
     >>> out = AmplitudeScale((2.0, 2.0), p=1.0)(np.ones((1, 3)),
     ...                                         np.random.default_rng(0), 500.0)
     >>> out.tolist()
@@ -170,7 +170,7 @@ class BaselineWander(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import BaselineWander
+    >>> from sklearn_ecg.augmentation import BaselineWander
     >>> out = BaselineWander(p=1.0)(np.zeros((2, 5000)), np.random.default_rng(0),
     ...                             500.0)
     >>> bool(np.abs(out).max() <= 0.5)
@@ -202,7 +202,7 @@ class TimeShift(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import TimeShift
+    >>> from sklearn_ecg.augmentation import TimeShift
     >>> out = TimeShift(0.01, p=1.0)(np.ones((1, 100)), np.random.default_rng(0),
     ...                              100.0)
     >>> int((out == 0).sum())
@@ -238,7 +238,7 @@ class PolarityFlip(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import PolarityFlip
+    >>> from sklearn_ecg.augmentation import PolarityFlip
     >>> PolarityFlip(p=1.0)(np.ones((1, 2)), np.random.default_rng(0), 500.0).tolist()
     [[-1.0, -1.0]]
     """
@@ -264,7 +264,7 @@ class TimeDropout(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import TimeDropout
+    >>> from sklearn_ecg.augmentation import TimeDropout
     >>> out = TimeDropout(0.1, p=1.0)(np.ones((12, 5000)),
     ...                               np.random.default_rng(0), 500.0)
     >>> round(float((out[0] == 0).mean()), 1)
@@ -294,7 +294,7 @@ class LeadDropout(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import LeadDropout
+    >>> from sklearn_ecg.augmentation import LeadDropout
     >>> out = LeadDropout(1.0, p=1.0)(np.ones((3, 4)), np.random.default_rng(0), 1.0)
     >>> float(out.sum())
     0.0
@@ -310,7 +310,21 @@ class LeadDropout(Augmentation):
         return x * _as_like(keep[:, None].astype(np.float32), x)
 
 
-class SineNoise(Augmentation):
+class _PeriodicNoise(Augmentation):
+    """Add a periodic wave of random amplitude and frequency to every lead."""
+
+    def __init__(self, amplitude, freq, p: float):
+        super().__init__(p)
+        self.amplitude = amplitude
+        self.freq = freq
+
+    def apply(self, x, rng, sfreq):
+        """Add the wave."""
+        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
+        return x + _as_like(self._wave(2 * np.pi * f * t, amp)[None, :], x)
+
+
+class SineNoise(_PeriodicNoise):
     """Add ``a·sin(2πft)`` (zero phase) to every lead; f in Hz.
 
     Parameters
@@ -325,7 +339,7 @@ class SineNoise(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import SineNoise
+    >>> from sklearn_ecg.augmentation import SineNoise
     >>> out = SineNoise((1.0, 1.0), (1.0, 1.0), p=1.0)(
     ...     np.zeros((1, 500)), np.random.default_rng(0), 500.0)
     >>> round(float(out.max()), 3)
@@ -333,17 +347,14 @@ class SineNoise(Augmentation):
     """
 
     def __init__(self, amplitude=(0.25, 1.0), freq=(0.5, 10.0), p: float = 0.5):
-        super().__init__(p)
-        self.amplitude = amplitude
-        self.freq = freq
+        super().__init__(amplitude, freq, p)
 
-    def apply(self, x, rng, sfreq):
-        """Add the sinusoid."""
-        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
-        return x + _as_like(amp * np.sin(2 * np.pi * f * t)[None, :], x)
+    @staticmethod
+    def _wave(phase, amp):
+        return amp * np.sin(phase)
 
 
-class SquarePulse(Augmentation):
+class SquarePulse(_PeriodicNoise):
     """Add a ±a square wave of frequency f (50 % duty cycle) to every lead.
 
     Parameters
@@ -358,7 +369,7 @@ class SquarePulse(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import SquarePulse
+    >>> from sklearn_ecg.augmentation import SquarePulse
     >>> out = SquarePulse((0.01, 0.01), p=1.0)(np.zeros((1, 500)),
     ...                                        np.random.default_rng(0), 500.0)
     >>> sorted(set(np.round(out[0], 3).tolist()))
@@ -366,16 +377,12 @@ class SquarePulse(Augmentation):
     """
 
     def __init__(self, amplitude=(0.005, 0.02), freq=(0.5, 50.0), p: float = 0.5):
-        super().__init__(p)
-        self.amplitude = amplitude
-        self.freq = freq
+        super().__init__(amplitude, freq, p)
 
-    def apply(self, x, rng, sfreq):
-        """Add the square wave."""
-        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
+    @staticmethod
+    def _wave(phase, amp):
         # sign(sin) is scipy.signal.square at 50 % duty, except exactly at zeros.
-        wave = np.where(np.sin(2 * np.pi * f * t) >= 0, amp, -amp)
-        return x + _as_like(wave[None, :], x)
+        return np.where(np.sin(phase) >= 0, amp, -amp)
 
 
 class Compose(Augmentation):
@@ -389,7 +396,7 @@ class Compose(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import Compose, PolarityFlip
+    >>> from sklearn_ecg.augmentation import Compose, PolarityFlip
     >>> twice = Compose([PolarityFlip(p=1.0), PolarityFlip(p=1.0)])
     >>> twice(np.ones((1, 2)), np.random.default_rng(0), 500.0).tolist()
     [[1.0, 1.0]]
@@ -419,7 +426,7 @@ class OneOf(Augmentation):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.training import Identity, OneOf, PolarityFlip
+    >>> from sklearn_ecg.augmentation import Identity, OneOf, PolarityFlip
     >>> aug = OneOf([Identity(), PolarityFlip(p=1.0)], weights=[0, 1])
     >>> aug(np.ones((1, 2)), np.random.default_rng(0), 500.0).tolist()
     [[-1.0, -1.0]]
@@ -435,94 +442,3 @@ class OneOf(Augmentation):
         w = np.ones(len(self.transforms)) if self.weights is None else self.weights
         w = np.asarray(w, dtype=float)
         return self.transforms[rng.choice(len(w), p=w / w.sum())](x, rng, sfreq)
-
-
-def paper_augmentation() -> OneOf:
-    """Return the seed paper's recipe (PAPER_SPEC §4): one of 7 equally likely.
-
-    Identity (2/7), polarity flip, time-point dropout (rate 0.1), lead dropout
-    (rate 0.2), additive sine (a in 0.25–1, f in 0.5–10 Hz) and additive square
-    wave (a in 0.005–0.02, f in 0.5–50 Hz), 1/7 each.
-
-    Returns
-    -------
-    augmentation : OneOf
-        The recipe.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.training import paper_augmentation
-    >>> len(paper_augmentation().transforms)
-    7
-    """
-    return OneOf(
-        [
-            Identity(),
-            Identity(),
-            PolarityFlip(p=1.0),
-            TimeDropout(0.1, p=1.0),
-            LeadDropout(0.2, p=1.0),
-            SineNoise(p=1.0),
-            SquarePulse(p=1.0),
-        ]
-    )
-
-
-def basic_augmentation() -> Compose:
-    """Return a light generic recipe: noise, gain, baseline wander and time shift.
-
-    Returns
-    -------
-    augmentation : Compose
-        Each transform applied with probability 0.5.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.training import basic_augmentation
-    >>> [type(t).__name__ for t in basic_augmentation().transforms][:2]
-    ['GaussianNoise', 'AmplitudeScale']
-    """
-    return Compose([GaussianNoise(), AmplitudeScale(), BaselineWander(), TimeShift()])
-
-
-_RECIPES = {"paper": paper_augmentation, "basic": basic_augmentation}
-
-
-def resolve_augment(augment) -> Augmentation | None:
-    """Turn an estimator's ``augment`` argument into one transform (or None).
-
-    Parameters
-    ----------
-    augment : None, {"paper", "basic"}, Augmentation or sequence of Augmentation
-        What the estimator was given; a sequence is composed in order.
-
-    Returns
-    -------
-    augmentation : Augmentation or None
-        The transform to apply per training sample.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.training import resolve_augment
-    >>> type(resolve_augment("paper")).__name__
-    'OneOf'
-    """
-    if augment is None:
-        return None
-    if isinstance(augment, str):
-        if augment not in _RECIPES:
-            raise ValueError(
-                f"augment={augment!r} is not a known recipe; use None, "
-                f"{sorted(_RECIPES)} or a list of Augmentation objects."
-            )
-        return _RECIPES[augment]()
-    if isinstance(augment, Augmentation):
-        return augment
-    if isinstance(augment, Sequence) and all(
-        isinstance(a, Augmentation) for a in augment
-    ):
-        return Compose(augment)
-    raise TypeError(
-        f"augment={augment!r} must be None, a recipe name {sorted(_RECIPES)}, an "
-        "Augmentation or a list of Augmentation objects from sklearn_ecg.training."
-    )

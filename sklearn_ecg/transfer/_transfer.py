@@ -29,7 +29,7 @@ class WarmStartWarning(UserWarning):
     Examples
     --------
     >>> import warnings
-    >>> from sklearn_ecg.training import WarmStartWarning
+    >>> from sklearn_ecg.transfer import WarmStartWarning
     >>> warnings.simplefilter("error", WarmStartWarning)  # make partial loads fatal
     >>> warnings.resetwarnings()
     """
@@ -74,7 +74,7 @@ def check_warm_start_compatible(
     Examples
     --------
     >>> import torch
-    >>> from sklearn_ecg.training import Checkpoint, check_warm_start_compatible
+    >>> from sklearn_ecg.transfer import Checkpoint, check_warm_start_compatible
     >>> ckpt = Checkpoint.from_module(torch.nn.Linear(2, 1), n_leads=12, sfreq=500)
     >>> check_warm_start_compatible(ckpt, architecture=None, n_leads=12, sfreq=500)
     """
@@ -156,7 +156,7 @@ def load_matching_weights(
     Examples
     --------
     >>> from torch import nn
-    >>> from sklearn_ecg.training import load_matching_weights
+    >>> from sklearn_ecg.transfer import load_matching_weights
     >>> def net(n_outputs):
     ...     model = nn.Module()
     ...     model.conv = nn.Conv1d(12, 8, 3)
@@ -237,7 +237,7 @@ def resolve_freeze(
     Examples
     --------
     >>> from torch import nn
-    >>> from sklearn_ecg.training import resolve_freeze
+    >>> from sklearn_ecg.transfer import resolve_freeze
     >>> model = nn.Sequential()
     >>> model.conv, model.final_layer = nn.Conv1d(1, 2, 3), nn.Linear(2, 1)
     >>> resolve_freeze(model, "backbone")
@@ -251,9 +251,7 @@ def resolve_freeze(
                 f"freeze must be 'none', 'backbone' or a list of module-name prefixes, "
                 f"got {freeze!r}. For one prefix pass a list, e.g. freeze=[{freeze!r}]."
             )
-        names = [n for n, _ in module.named_children()]
-        names += [n for n, _ in module.named_parameters(recurse=False)]
-        prefixes = tuple(n for n in names if n != head)
+        prefixes = tuple(n for n in _top_level_names(module) if n != head)
     elif isinstance(freeze, Sequence) and all(isinstance(p, str) for p in freeze):
         prefixes = tuple(freeze)
         known = [n for n, _ in module.named_modules() if n]
@@ -276,6 +274,12 @@ def resolve_freeze(
             f"nothing would train. Leave {head!r} trainable, e.g. freeze='backbone'."
         )
     return prefixes
+
+
+def _top_level_names(module: nn.Module) -> tuple[str, ...]:
+    """Names of the module's children and direct parameters (prefixes of all)."""
+    names = [n for n, _ in module.named_children()]
+    return tuple(names + [n for n, _ in module.named_parameters(recurse=False)])
 
 
 def _keep_norm_in_eval(module: nn.Module, args):
@@ -314,7 +318,7 @@ def freeze_modules(module: nn.Module, prefixes: Sequence[str]) -> list[str]:
     --------
     >>> import torch
     >>> from torch import nn
-    >>> from sklearn_ecg.training import freeze_modules, unfreeze_modules
+    >>> from sklearn_ecg.transfer import freeze_modules, unfreeze_modules
     >>> model = nn.Sequential(nn.Conv1d(1, 2, 3), nn.BatchNorm1d(2))
     >>> freeze_modules(model, ["0", "1"])
     ['0.weight', '0.bias', '1.weight', '1.bias']
@@ -380,7 +384,7 @@ def discriminative_param_groups(
     --------
     >>> import torch
     >>> from torch import nn
-    >>> from sklearn_ecg.training import discriminative_param_groups
+    >>> from sklearn_ecg.transfer import discriminative_param_groups
     >>> model = nn.Sequential()
     >>> model.conv, model.final_layer = nn.Conv1d(1, 2, 3), nn.Linear(2, 1)
     >>> groups = discriminative_param_groups(model, 1e-3, 0.1)
@@ -437,15 +441,15 @@ class GradualUnfreezing(Callback):
     Parameters
     ----------
     prefixes : sequence of str or None
-        The frozen module-name prefixes (see :func:`resolve_freeze`). None reads
-        them from the net's ``frozen_prefixes_`` attribute at each epoch, which
-        the sklearn-ecg classifiers set when they build their module.
+        The module-name prefixes to unfreeze (see :func:`resolve_freeze`). None
+        unfreezes the whole ``net.module_`` (every top-level module and
+        parameter), which is what the sklearn-ecg classifiers use.
     unfreeze_after : int
         Number of epochs to keep them frozen.
 
     Examples
     --------
-    >>> from sklearn_ecg.training import GradualUnfreezing
+    >>> from sklearn_ecg.transfer import GradualUnfreezing
     >>> GradualUnfreezing(["layer1"], unfreeze_after=3).unfreeze_after
     3
     """
@@ -461,6 +465,6 @@ class GradualUnfreezing(Callback):
         if not frozen:  # idempotent, so repeated or partial fits stay consistent
             prefixes = self.prefixes
             if prefixes is None:
-                prefixes = getattr(net, "frozen_prefixes_", ())
+                prefixes = _top_level_names(net.module_)
             unfreeze_modules(net.module_, prefixes)
         net.history.record("frozen", frozen)

@@ -1,0 +1,335 @@
+"""Regenerate the tables of ``benchmarks/README.md`` from ``benchmarks/results``.
+
+Each table sits between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``;
+``TABLES`` maps NAME to the function that builds it from the result files. Run
+``python benchmarks/report.py`` to rewrite the README, ``--check`` to fail when it
+differs (the test suite does the same), ``--results DIR`` to read another folder.
+Only the standard library is used, so the tables build anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+README = HERE / "README.md"
+MARKER = re.compile(r"(<!-- table:(\S+) -->\n)(.*?)(<!-- /table:\2 -->)", re.S)
+
+
+def md(header, rows):
+    """A markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def load(results, name):
+    return json.loads((Path(results) / f"{name}.json").read_text())
+
+
+def _r(results, name):
+    return load(results, name)["results"]
+
+
+def _range(d, fmt="{:.3f}"):
+    return f"{fmt.format(d['median'])} ({fmt.format(d['min'])}–{fmt.format(d['max'])})"
+
+
+# --------------------------------------------------------------- evaluation
+def bootstrap_speed(results):
+    label = {"sklearn": "`sklearn.metrics.roc_auc_score` (baseline)",
+             "rank": '`"roc_auc"` (rank-based, `macro_roc_auc_score`)'}  # fmt: skip
+    rows = [
+        (label[r["metric"]], f"{r['time_s']:.2f} s",
+         "1.0" if r["metric"] == "sklearn" else f"**{r['speedup']:.1f}× faster**")
+        for r in _r(results, "bench_bootstrap")["speed"]
+    ]  # fmt: skip
+    return md(("metric inside the bootstrap", "time", "ratio"), rows)
+
+
+def bootstrap_coverage(results):
+    label = {"percentile": "percentile (default)", "bca": "BCa"}
+    rows = [(label[r["method"]], f"{r['coverage']:.2f}", f"{r['mean_width']:.3f}")
+            for r in _r(results, "bench_bootstrap")["coverage"]["rows"]]  # fmt: skip
+    return md(("method", "coverage", "mean width"), rows)
+
+
+def cv_coverage(results):
+    label = {None: "naive t (`correction=None`)",
+             "nadeau-bengio": "Nadeau–Bengio corrected (default)"}  # fmt: skip
+    rows = sorted(_r(results, "bench_cv_interval")["rows"], key=lambda r: r["coverage"])
+    rows = [(label[r["correction"]], f"{r['coverage']:.2f}", f"{r['mean_width']:.3f}")
+            for r in rows]  # fmt: skip
+    return md(("interval over the 10 fold scores", "coverage", "mean width"), rows)
+
+
+# ------------------------------------------------------------ preprocessing
+PRE_RUNS = ("preprocessing_run1", "preprocessing_run2")
+
+
+def bandpass_runs(results):
+    rows = []
+    for i, name in enumerate(PRE_RUNS, 1):
+        res = _r(results, name)
+        cells = [f"{r['time_s']:.2f} s ({r['msamples_per_s']:.1f} Msamples/s)"
+                 for r in res["full"]]  # fmt: skip
+        rows.append((i, *cells, f"**{res['throughput_ratio']:.2f}**"))
+    head = ("run", "BandpassFilter", "one sosfiltfilt call", "throughput ratio")
+    return md(head, rows)
+
+
+def peak_memory(results):
+    res = _r(results, PRE_RUNS[-1])
+    label = {
+        "BandpassFilter": "BandpassFilter (float32 output)",
+        "sosfiltfilt (one call)": "one sosfiltfilt call (float64 output)",
+    }
+    rows = [(label[k], f"{v:,.0f} MiB", f"{v / res['input_mib']:.2f}")
+            for k, v in res["peak_mib"].items()]  # fmt: skip
+    return md(("method", "peak", "× input"), rows)
+
+
+def lead_loops(results):
+    run1, run2 = (_r(results, name)["loops"] for name in PRE_RUNS)
+    rows = []
+    for a, b in zip(run2, run1):
+        speed = f"{a['speedup']:.1f} × ({b['speedup']:.1f} ×)"
+        speed = "1" if a["speedup"] == 1 else speed
+        rows.append((a["method"], f"{a['time_s']:.3f} s ({b['time_s']:.3f})",
+                     f"{a['msamples_per_s']:.1f}", speed))  # fmt: skip
+    return md(("method", "time", "Msamples/s", "BandpassFilter speed-up"), rows)
+
+
+def other_transformers(results):
+    rows = [(r["method"], f"{v:.{0 if v >= 100 else 1}f}")
+            for r in _r(results, PRE_RUNS[-1])["others"]
+            for v in [r["msamples_per_s"]]]  # fmt: skip
+    return md(("transformer", "Msamples/s"), rows)
+
+
+# ------------------------------------------------------------------ loading
+def loading(results):
+    med = _r(results, "loading")["median_s"]
+    bare, cold = med["bare"], med["cold"]
+    rows = [
+        ("bare `wfdb.rdsamp` loop over `subset_index.csv` + `np.stack`", bare,
+         "1.00 (baseline)"),
+        ("`load_ptbxl(cache=False)` cold", cold,
+         f"**{cold / bare:.2f}x bare** (goal <= 1.2x)"),
+        ("`load_ptbxl(cache=dir)` cold, writing the cache", med["cold+write"],
+         f"{med['cold+write'] / bare:.2f}x bare"),
+        ("`load_ptbxl(cache=dir)` warm (best of 3)", med["warm"],
+         f"**{cold / med['warm']:.0f}x faster than cold** (goal >= 20x)"),
+        ('warm with `mmap_mode="r"` (best of 3)', med["warm_mmap"],
+         f"{cold / med['warm_mmap']:.0f}x faster than cold"),
+    ]  # fmt: skip
+    rows = [(a, f"{b:.3g}", c) for a, b, c in rows]
+    return md(("step", "seconds (median)", "ratio"), rows)
+
+
+def make_ecg_difficulty(results):
+    rows = _r(results, "make_ecg")["difficulty"]
+    head = ["effect_size", *(f"{r['effect_size']:.1f}" for r in rows)]
+    return md(head, [["AUROC", *(f"{r['auroc_mean']:.3f} +- {r['auroc_sd']:.3f}"
+                                 for r in rows)]])  # fmt: skip
+
+
+# ----------------------------------------------------------------- transfer
+def transfer_table(res):
+    """Mean [95 % CI] per size and strategy, and the best warm strategy's gain."""
+    rows, strategies = res["summary"], res["strategies"]
+    out = []
+    for n in sorted({r["n"] for r in rows}):
+        cells, best = [], None
+        for s in strategies:
+            r = next(r for r in rows if r["n"] == n and r["strategy"] == s)
+            lo, hi = max(r["lo"], 0.0), min(r["hi"], 1.0)  # AUROC lies in [0, 1]
+            cells.append(f"{r['mean']:.3f} [{lo:.2f}, {hi:.2f}]")
+            if s != "scratch" and (best is None or r["mean"] > best["mean"]):
+                best = r
+        delta = "-" if best is None else (
+            f"{best['strategy']}: {best['delta']:+.3f} "
+            f"[{best['delta_lo']:+.2f}, {best['delta_hi']:+.2f}]"
+        )  # fmt: skip
+        out.append((n, *cells, delta))
+    return md(("n", *strategies, "best warm - scratch"), out)
+
+
+# ---------------------------------------------------------------- estimator
+def bench_export(results):
+    label = {"predict_proba": "`predict_proba` (baseline)",
+             "torchscript": "TorchScript (`to_torchscript`, `torch.jit.load`)",
+             "onnxruntime": "ONNX Runtime (`to_onnx`)"}  # fmt: skip
+    rows = [(label[r["predictor"]], f"{r['time_s']:.3f} s", f"{r['speed']:.2f}×",
+             "0" if r["max_abs_diff"] == 0 else f"{r['max_abs_diff']:.1e}")
+            for r in _r(results, "bench_export")["rows"]]  # fmt: skip
+    head = ("predictor", "time", "speed vs `predict_proba`", "max abs. difference")
+    return md(head, rows)
+
+
+def optuna_pruning(results):
+    rows = [(r["seed"], r["pruner"], r["epochs"], r["pruned"], f"{r['best_cv']:.3f}",
+             f"{r['test_auc']:.3f}", f"{r['wall_s']:.0f}")
+            for r in _r(results, "optuna_pruning")["rows"]]  # fmt: skip
+    head = ("seed", "pruner", "epochs", "pruned trials", "best CV AUROC",
+            "test AUROC", "wall s")  # fmt: skip
+    return md(head, rows)
+
+
+def overhead_cpu(results):
+    prec = _r(results, "overhead_cpu")["precisions"]["32"]
+    rows = [
+        (
+            f"throughput ratio, {kind} time (loop / fit)",
+            *(f"{prec[key][s]:.3f}" for s in ("median", "min", "max")),
+        )
+        for kind, key in (("wall", "wall_ratio"), ("CPU", "cpu_ratio"))
+    ]
+    return md(("measure", "median", "min", "max"), rows)
+
+
+def overhead_gpu(results):
+    runs = [_r(results, f"overhead_gpu_run{i}") for i in (1, 2)]
+
+    def speedup(res, prec, side):
+        return next(s for s in res["speedups"]
+                    if s["precision"] == prec and s["side"] == side)  # fmt: skip
+
+    f32 = [r["precisions"]["32"] for r in runs]
+    rows = [
+        ("fit throughput, float32",
+         *(f"{p['fit_records_per_s']:,.0f} records/s" for p in f32)),
+        ("hand-loop throughput, float32",
+         *(f"{p['loop_records_per_s']:,.0f} records/s" for p in f32)),
+        ("throughput ratio, float32 (loop time / fit time)",
+         *(_range(r["precisions"]["32"]["wall_ratio"]) for r in runs)),
+        *[(f"throughput ratio, {p}",
+           *(_range(r["precisions"][p]["wall_ratio"]) for r in runs))
+          for p in ("bf16", "fp16")],
+        *[(f"speed-up of {p} over float32, {label}",
+           *(_range(speedup(r, p, side), "{:.2f}") for r in runs))
+          for p, side, label in (("bf16", "estimator_fit", "`fit`"),
+                                 ("fp16", "estimator_fit", "`fit`"),
+                                 ("bf16", "hand_loop", "hand loop"))],
+    ]  # fmt: skip
+    head = ("measure (median of 4; min-max)", "run 1: skorch's loop",
+            "run 2: one sync per epoch")  # fmt: skip
+    return md(head, rows)
+
+
+# ---------------------------------------------------------------- model zoo
+def zoo_table(rows):
+    """The per-row table that ``ptbxl_subset.py --report`` prints."""
+    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+    out = []
+    for r in rows:
+        params = "-" if r["params"] is None else f"{r['params']:,}"
+        epochs = ", ".join("-" if e is None else str(e) for e in r["best_epoch"])
+        sd = "nan" if r["test_sd"] is None else f"{r['test_sd']:.3f}"
+        out.append((r["model"], r["seeds"], fmt(r["valid"]), f"{r['test']:.3f} ± {sd}",
+                    f"{fmt(r['ens_valid'])} / {r['ens_test']:.3f}", params, r["cost"],
+                    epochs))  # fmt: skip
+    head = (
+        "model",
+        "seeds",
+        "valid AUROC (fold 9)",
+        "test AUROC (fold 10), mean ± sd",
+        "seed-ensemble valid / test",
+        "params",
+        "time / fit",
+        "best epochs",
+    )
+    return md(head, out)
+
+
+def ensemble_table(rows):
+    """Ensembles of the k best rows, as ``ptbxl_subset.py --report`` prints them."""
+    out = [(r["k"], ", ".join(r["rows"]), f"{r['valid']:.3f}", f"{r['test']:.3f}")
+           for r in rows]  # fmt: skip
+    return md(("k", "rows", "valid AUROC (fold 9)", "test AUROC (fold 10)"), out)
+
+
+def zoo_gpu(results):
+    return zoo_table(_r(results, "ptbxl_zoo_gpu")["rows"])
+
+
+def zoo_gpu_ensembles(results):
+    return ensemble_table(_r(results, "ptbxl_zoo_gpu")["ensembles"])
+
+
+def zoo_cpu(results):
+    return zoo_table(_r(results, "ptbxl_zoo_cpu")["rows"])
+
+
+def zoo_cpu_recipe(results):
+    rows = [(r["recipe"], f"{r['valid']:.3f}", f"{r['test']:.3f}")
+            for r in _r(results, "ptbxl_zoo_cpu")["recipe_steps"]]  # fmt: skip
+    return md(("Recipe", "Fold 9", "Fold 10"), rows)
+
+
+def ptbxl_first(results):
+    rows = [(r["model"], r["seeds"], r["auroc"], r["cpu_s"], r["wall_s"], r["epochs"])
+            for r in _r(results, "ptbxl_first_version")["rows"]]  # fmt: skip
+    head = ("model", "seeds", "macro AUROC (mean ± sd)", "CPU s / seed",
+            "wall s / seed", "epochs run / best")  # fmt: skip
+    return md(head, rows)
+
+
+TABLES = {
+    "bootstrap_speed": bootstrap_speed,
+    "bootstrap_coverage": bootstrap_coverage,
+    "cv_coverage": cv_coverage,
+    "bandpass_runs": bandpass_runs,
+    "peak_memory": peak_memory,
+    "lead_loops": lead_loops,
+    "other_transformers": other_transformers,
+    "loading": loading,
+    "make_ecg_difficulty": make_ecg_difficulty,
+    "transfer_ptbxl": lambda d: transfer_table(load(d, "transfer_ptbxl")),
+    "transfer_synthetic": lambda d: transfer_table(load(d, "transfer_synthetic")),
+    "bench_export": bench_export,
+    "optuna_pruning": optuna_pruning,
+    "overhead_cpu": overhead_cpu,
+    "overhead_gpu": overhead_gpu,
+    "zoo_gpu": zoo_gpu,
+    "zoo_gpu_ensembles": zoo_gpu_ensembles,
+    "zoo_cpu": zoo_cpu,
+    "zoo_cpu_recipe": zoo_cpu_recipe,
+    "ptbxl_first": ptbxl_first,
+}
+
+
+def render(text, results=RESULTS):
+    """``text`` with every marked table rebuilt from ``results``."""
+
+    def build(m):
+        name = m.group(2)
+        if name not in TABLES:
+            raise KeyError(f"README marks table {name!r}; known: {sorted(TABLES)}")
+        return m.group(1) + TABLES[name](results) + m.group(4)
+
+    return MARKER.sub(build, text)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if outdated")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    text = README.read_text()
+    new = render(text, args.results)
+    if args.check:
+        if new != text:
+            sys.exit("benchmarks/README.md tables are out of date: run report.py")
+        return
+    README.write_text(new)
+    print(f"{len(MARKER.findall(new))} tables written to {README}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""Smoke runs of every script in ``benchmarks/`` and the README's generated tables.
+
+Each benchmark runs with ``--quick --out tmp_path`` so that it cannot rot; its result
+file is checked for its keys and values, and fed to the table builder of
+``benchmarks/report.py`` that formats its committed results, so that a script and
+its README table cannot drift apart. The scripts run in this process through their
+``main(argv)``: a subprocess per script would spend most of its time importing
+torch (about 4 CPU seconds each); their ``__main__`` blocks only call ``main()``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from sklearn_ecg.utils import get_shared_data_dir
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+SCRIPTS = sorted(
+    p.stem
+    for p in BENCH.glob("*.py")
+    if not p.stem.startswith("_") and p.stem != "report"
+)
+TESTED = {
+    "bench_bootstrap", "bench_cv_interval", "bench_export", "loading", "make_ecg",
+    "optuna_pruning", "overhead", "preprocessing", "ptbxl_subset", "transfer",
+}  # fmt: skip
+
+
+@pytest.fixture
+def bench(monkeypatch):
+    """Import a benchmark script (or ``report``), restoring torch's thread count."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    threads = torch.get_num_threads()
+
+    def load(name):
+        path = BENCH / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(f"_bench_{name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    yield load
+    torch.set_num_threads(threads)
+
+
+def _run(bench, name, tmp_path, *args):
+    bench(name).main(["--quick", "--out", str(tmp_path), *args])
+    doc = json.loads((tmp_path / f"{name}.json").read_text())
+    assert doc["benchmark"] == name
+    assert doc["params"]["quick"] is True
+    env = doc["environment"]
+    assert env["torch"] == torch.__version__ and env["torch_threads"] >= 1
+    assert {"numpy", "device", "python", "date"} <= set(env)
+    return doc["results"]
+
+
+def _needs_shared_data():
+    if not (get_shared_data_dir() / "ptbxl_subset").is_dir():
+        pytest.skip("shared PTB-XL subset not available")
+
+
+def test_every_script_has_a_smoke_test():
+    assert set(SCRIPTS) == TESTED
+
+
+@pytest.mark.slow
+def test_bench_bootstrap(bench, tmp_path):
+    res = _run(bench, "bench_bootstrap", tmp_path)
+    speed = {r["metric"]: r for r in res["speed"]}
+    assert set(speed) == {"sklearn", "rank"}
+    # same seed, same resamples: the rank-based AUROC gives the same interval
+    assert speed["rank"]["low"] == pytest.approx(speed["sklearn"]["low"])
+    assert speed["rank"]["high"] == pytest.approx(speed["sklearn"]["high"])
+    assert 0.5 < res["coverage"]["true_auroc"] < 1
+    for row in res["coverage"]["rows"]:
+        assert 0 <= row["coverage"] <= 1 and 0 < row["mean_width"] < 1
+    report = bench("report")
+    assert "× faster" in report.bootstrap_speed(tmp_path)
+    assert "| BCa |" in report.bootstrap_coverage(tmp_path)
+
+
+@pytest.mark.slow
+def test_bench_cv_interval(bench, tmp_path):
+    res = _run(bench, "bench_cv_interval", tmp_path)
+    assert 0.5 < res["expected_auroc"] < 1
+    width = {r["correction"]: r["mean_width"] for r in res["rows"]}
+    assert width["nadeau-bengio"] > width[None] > 0  # the correction widens
+    assert "Nadeau–Bengio corrected" in bench("report").cv_coverage(tmp_path)
+
+
+@pytest.mark.slow
+def test_bench_export(bench, tmp_path):
+    res = _run(bench, "bench_export", tmp_path)
+    rows = {r["predictor"]: r for r in res["rows"]}
+    assert set(rows) == {"predict_proba", "torchscript"}  # --quick skips ONNX
+    assert rows["predict_proba"]["speed"] == 1.0
+    assert rows["torchscript"]["max_abs_diff"] < 1e-5
+    assert "TorchScript" in bench("report").bench_export(tmp_path)
+
+
+@pytest.mark.slow
+def test_loading(bench, tmp_path):
+    _needs_shared_data()
+    res = _run(bench, "loading", tmp_path)
+    assert set(res["median_s"]) == {"bare", "cold", "cold+write", "warm", "warm_mmap"}
+    assert all(v > 0 for v in res["median_s"].values())
+    assert "faster than cold" in bench("report").loading(tmp_path)
+
+
+@pytest.mark.slow
+def test_make_ecg(bench, tmp_path):
+    res = _run(bench, "make_ecg", tmp_path)
+    assert res["speed"]["ratio"] > 0
+    auc = {r["effect_size"]: r["auroc_mean"] for r in res["difficulty"]}
+    assert auc[1.5] > 0.8  # a strong effect is easy even for 40 records
+    assert "| AUROC |" in bench("report").make_ecg_difficulty(tmp_path)
+
+
+@pytest.mark.slow
+def test_optuna_pruning(bench, tmp_path):
+    res = _run(bench, "optuna_pruning", tmp_path)
+    rows = {r["pruner"]: r for r in res["rows"]}
+    assert set(rows) == {"none", "median"}
+    # 2 trials x 3 folds x 2 epochs, none pruned (fewer finished trials than startup)
+    assert rows["none"]["epochs"] == 12 and rows["none"]["pruned"] == 0
+    assert 0 <= rows["none"]["test_auc"] <= 1
+    assert "| 0 | median |" in bench("report").optuna_pruning(tmp_path)
+
+
+@pytest.mark.slow
+def test_overhead(bench, tmp_path):
+    res = _run(bench, "overhead", tmp_path)
+    prec = res["precisions"]["32"]
+    assert len(prec["fit_s"]) == len(prec["loop_s"]) == 2
+    assert prec["wall_ratio"]["min"] <= prec["wall_ratio"]["median"] > 0
+    shutil.copy(tmp_path / "overhead.json", tmp_path / "overhead_cpu.json")
+    assert "throughput ratio, CPU time" in bench("report").overhead_cpu(tmp_path)
+
+
+@pytest.mark.slow
+def test_preprocessing(bench, tmp_path):
+    res = _run(bench, "preprocessing", tmp_path)
+    assert res["throughput_ratio"] > 0
+    assert [r["method"] for r in res["full"]] == [
+        "BandpassFilter", "sosfiltfilt (one call)",
+    ]  # fmt: skip
+    assert res["loops"][0]["speedup"] == 1.0
+    assert len(res["others"]) == 9
+    for run in ("preprocessing_run1", "preprocessing_run2"):
+        shutil.copy(tmp_path / "preprocessing.json", tmp_path / f"{run}.json")
+    report = bench("report")
+    assert "× input" in report.peak_memory(tmp_path)
+    assert "NotchFilter()" in report.other_transformers(tmp_path)
+
+
+@pytest.mark.slow
+def test_transfer(bench, tmp_path):
+    bench("transfer").main(["--quick", "--target", "synthetic", "--out", str(tmp_path)])
+    res = json.loads((tmp_path / "transfer_synthetic.json").read_text())
+    assert res["environment"]["torch"] == torch.__version__
+    assert (tmp_path / "transfer.png").stat().st_size > 0
+    (size,) = res["sizes"]
+    assert size["n"] == 32 and size["n_pos"] == 4
+    assert all(len(v) == 2 for v in size["scores"].values())  # 2 folds x 1 repeat
+    for row in res["summary"]:
+        assert 0 <= row["lo"] <= row["mean"] <= row["hi"] <= 1
+    table = bench("report").transfer_table(res)
+    assert table.count("\n") == 3 and "| 32 |" in table
+
+
+@pytest.mark.slow
+def test_ptbxl_subset(bench, tmp_path):
+    _needs_shared_data()
+    res = _run(bench, "ptbxl_subset", tmp_path)
+    (row,) = res["rows"]
+    assert row["model"] == "default" and row["seeds"] == 1 and row["best_epoch"] == [1]
+    assert 0 <= row["test"] <= 1 and row["test_sd"] is None
+    records = (tmp_path / "results.jsonl").read_text().splitlines()
+    assert json.loads(records[0])["epochs"] == 1
+    assert "| default | 1 |" in bench("report").zoo_table(res["rows"])
+
+
+def test_report_runs_as_a_program():
+    """``python benchmarks/report.py --check`` passes on the committed README."""
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "report.py"), "--check"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+
+
+def test_readme_tables_are_generated(bench):
+    """Every table marked in benchmarks/README.md equals report.py's output."""
+    report = bench("report")
+    text = report.README.read_text()
+    names = report.MARKER.findall(text)
+    assert {m[1] for m in names} == set(report.TABLES)
+    assert report.render(text) == text, "run `python benchmarks/report.py`"
+
+
+def test_committed_results_are_well_formed():
+    for path in sorted((BENCH / "results").glob("*.json")):
+        doc = json.loads(path.read_text())
+        assert doc["benchmark"] == path.stem, path
+        assert doc.get("source") or doc["environment"].get("commit"), path
+        assert {"environment"} <= set(doc) and ("results" in doc or "summary" in doc)
