@@ -3,11 +3,12 @@
 from ._alexnet import ECGAlexNetClassifier
 from ._attresnet import ECGAttResNetClassifier
 from ._base import ECGClassifier
-from ._params import AUTOCAST_DTYPES
 from ._crnn import ECGCRNNClassifier
 from ._epoch import TrainingDivergedError
 from ._export import to_onnx, to_torchscript
 from ._inception import ECGInceptionClassifier
+from ._params import AUTOCAST_DTYPES
+from ._recording import check_recording, expected_recording
 from ._resnet import ECGResNetClassifier
 from ._restransformer import ECGResTransformerClassifier
 from ._transformer import ECGTransformerClassifier
@@ -30,6 +31,8 @@ __all__ = [
     "ECGVGGClassifier",
     "ECGXResNetClassifier",
     "TrainingDivergedError",
+    "check_recording",
+    "expected_recording",
     "save_pretrained",
     "to_onnx",
     "to_torchscript",

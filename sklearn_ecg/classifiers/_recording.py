@@ -10,13 +10,25 @@ from ..preprocessing import LeadSelector, Resampler
 from ..utils import match_recording
 
 
+def fitted_recording(est) -> tuple[float | None, tuple[str, ...] | None]:
+    """Return a classifier's rate and leads: ``sfreq_``/``lead_names_`` or given.
+
+    ``sfreq_``/``lead_names_`` are the parameters, or what a warm start adopted
+    from its checkpoint when the parameter was None.
+    """
+    sfreq = getattr(est, "sfreq_", getattr(est, "sfreq", None))
+    leads = getattr(est, "lead_names_", getattr(est, "lead_names", None))
+    return sfreq, leads
+
+
 def expected_recording(model) -> tuple[float | None, tuple[str, ...] | None]:
-    """The sampling rate and lead names that records given to ``model`` must have.
+    """Return the sampling rate and lead names that records for ``model`` must have.
 
     For a classifier, its ``sfreq`` and ``lead_names`` (the rate and leads of
-    the data it was fitted on). For a Pipeline, those of its input, worked out
-    backwards from the classifier: a :class:`~sklearn_ecg.preprocessing.Resampler`
-    expects its own ``sfreq``, a
+    the data it was fitted on; after a warm start that adopted them, the
+    checkpoint's, in ``sfreq_`` and ``lead_names_``). For a Pipeline, those of
+    its input, worked out backwards from the classifier: a
+    :class:`~sklearn_ecg.preprocessing.Resampler` expects its own ``sfreq``, a
     :class:`~sklearn_ecg.preprocessing.LeadSelector` that selects by name
     expects its ``lead_names``, and a step with an ``sfreq`` parameter (a
     filter) supplies the rate when the classifier does not know it.
@@ -44,7 +56,7 @@ def expected_recording(model) -> tuple[float | None, tuple[str, ...] | None]:
     (500.0, ('I',))
     """
     steps = [s for _, s in getattr(model, "steps", [("model", model)])]
-    sfreq, leads = getattr(steps[-1], "sfreq", None), getattr(steps[-1], "lead_names", None)
+    sfreq, leads = fitted_recording(steps[-1])
     for step in reversed(steps[:-1]):
         if isinstance(step, Resampler):
             sfreq = step.sfreq
