@@ -79,6 +79,7 @@ SUBPACKAGES = [
     ("transfer", "Checkpoints and transfer learning"),
     ("datasets", "Datasets and the synthetic generator"),
     ("model_selection", "Splitters and hyper-parameter search"),
+    ("persistence", "Saving and loading fitted models as data"),
     ("metrics", "Metrics, scorers and confidence intervals"),
     ("plotting", "Plotting"),
     ("utils", "Utilities"),

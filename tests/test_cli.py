@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sklearn_ecg._cli._build import parse_assignments
-from sklearn_ecg._cli._compare import fold_scores, summarize
+from sklearn_ecg._cli._compare import fold_scores
 from sklearn_ecg._cli._errors import CLIError
 from sklearn_ecg._cli._report import Report, comparison_table, fmt_ci, write_json
 from sklearn_ecg._cli._study import plan_from_config, read_config
@@ -140,7 +140,7 @@ def test_tampered_model_file_is_not_unpickled(capsys, tmp_path):
         str(tmp_path / "model.joblib"),
     )
     assert code == 2
-    assert_one_line_error(err, "refusing to unpickle")
+    assert_one_line_error(err, "runs code", "--allow-pickle")
 
 
 # --- config files -------------------------------------------------------------
@@ -211,12 +211,12 @@ def test_debug_shows_the_traceback(tmp_path):
 
 
 def test_internal_error_is_one_line_exit_1(capsys, monkeypatch):
-    from sklearn_ecg._cli import _commands
+    from sklearn_ecg._cli import _demo
 
     def boom(args):
         raise RuntimeError("first line\nsecond line")
 
-    monkeypatch.setitem(_commands.COMMANDS, "demo", boom)
+    monkeypatch.setattr(_demo, "run", boom)
     code, _, err = run_main(capsys, "demo", "--quiet")
     assert code == 1
     assert_one_line_error(err, "RuntimeError: first line second line", "--debug")
@@ -248,29 +248,20 @@ def test_parse_assignments_reads_json_values():
         parse_assignments(["lr"])
 
 
-def test_summarize_matches_hand_computed_intervals():
-    scores = {"roc_auc": [0.6, 0.65, 0.7, 0.75]}
-    # mean 0.675, sd 0.0645497; t(0.975, 3) = 3.182446
-    naive = summarize(scores)["roc_auc"]
-    assert naive["mean"] == pytest.approx(0.675)
-    assert naive["sd"] == pytest.approx(0.0645497, abs=1e-6)
-    half = 3.182446 * 0.0645497 / 2
-    assert naive["ci_low"] == pytest.approx(0.675 - half, abs=1e-5)
-    # Nadeau-Bengio with 1/5 test: variance factor 1/4 + 0.2/0.8 = 0.5
-    corrected = summarize(scores, test_fraction=0.2)["roc_auc"]
-    assert corrected["ci_high"] - 0.675 == pytest.approx(
-        3.182446 * 0.0645497 * math.sqrt(0.5), abs=1e-5
-    )
-    # Intervals are clipped to the metric's range.
-    wide = summarize({"roc_auc": [0.6, 0.8, 1.0, 1.0]}, test_fraction=0.2)["roc_auc"]
-    assert wide["ci_high"] == 1.0 and wide["ci_low"] < wide["mean"]
-
-
 def test_fold_scores_by_hand():
     y = np.array([0, 0, 0, 1, 1])
     proba = np.array([0.1, 0.4, 0.35, 0.8, 0.3])
-    pred = (proba > 0.5).astype(int)
-    s = fold_scores(y, proba, pred, np.array([0, 1]))
+
+    class Fitted:  # a fitted binary classifier with these outputs
+        classes_ = np.array([0, 1])
+
+        def predict_proba(self, X):
+            return np.c_[1 - proba, proba]
+
+        def predict(self, X):
+            return (proba > 0.5).astype(int)
+
+    s = fold_scores(Fitted(), np.zeros((5, 1)), y)
     assert s["roc_auc"] == pytest.approx(4 / 6)  # pairs (pos > neg): 3 + 1 of 6
     assert s["sensitivity"] == pytest.approx(0.5)
     assert s["specificity"] == pytest.approx(1.0)
@@ -287,10 +278,43 @@ def test_report_and_json(tmp_path):
     report.table(rows)
     report.figure("a.png", "cap")
     md, page = report.write(tmp_path)
-    assert "| m / scratch | 0.800 [0.700, 0.900] | — |" in md.read_text()
+    assert "| m / scratch | 0.800 \\[0.700, 0.900] | — |" in md.read_text()
     assert "T &lt;&amp;&gt;" in page.read_text() and 'src="a.png"' in page.read_text()
     path = write_json(tmp_path / "r.json", {"x": float("nan"), "y": np.float32(2)})
     assert json.loads(path.read_text()) == {"x": None, "y": 2.0}
+
+
+def _subparsers(parser):
+    action = next(a for a in parser._actions if a.choices and a.dest == "command")
+    return action.choices
+
+
+def test_one_module_per_command_with_its_parser_and_run():
+    import importlib
+
+    sub = _subparsers(build_parser())
+    assert list(sub) == ["demo", "train", "evaluate", "predict", "tune", "study"]
+    for name in sub:
+        module = importlib.import_module(f"sklearn_ecg._cli._{name}")
+        assert callable(module.add_parser) and callable(module.run), name
+
+
+def test_every_option_named_in_messages_exists():
+    """An error or help text must not advise an option the parser lacks."""
+    import re
+
+    parser = build_parser()
+    options = {opt for a in parser._actions for opt in a.option_strings}
+    for sp in _subparsers(parser).values():
+        options |= {opt for a in sp._actions for opt in a.option_strings}
+    texts = [p.read_text() for p in (ROOT / "sklearn_ecg" / "_cli").glob("*.py")]
+    texts.append((ROOT / "sklearn_ecg" / "cli.py").read_text())
+    texts.append((ROOT / "docs" / "cli.rst").read_text())
+    for sp in _subparsers(parser).values():
+        texts.append(sp.format_help())
+    mentioned = {m for t in texts for m in re.findall(r"(?<![\w-])--[a-z][a-z-]+", t)}
+    assert "--data" in mentioned and "--set" in mentioned  # the scan reads them
+    assert mentioned - options == set()
 
 
 def test_parser_defaults():
@@ -320,8 +344,9 @@ def trained(tmp_path_factory):
 
 
 def test_train_writes_model_and_results(trained):
-    for name in ("model.pt", "model.joblib", "model.sha256", "results.json"):
+    for name in ("manifest.json", "arrays.npz", "model.pt", "results.json"):
         assert (trained / name).is_file(), name
+    assert not (trained / "model.joblib").exists()  # data, never a pickle
     results = json.loads((trained / "results.json").read_text())
     assert results["n_records"] == 48
     assert results["classes"] == ["0", "1"]
@@ -336,7 +361,7 @@ def test_predict_writes_probabilities(trained, tmp_path, capsys):
             "--data",
             "synthetic:pe:12",
             "--model-file",
-            str(trained / "model.joblib"),
+            str(trained / "manifest.json"),
             "--out",
             str(tmp_path),
             "--quiet",
@@ -391,7 +416,7 @@ def test_evaluate_trained_model_with_bootstrap(trained, tmp_path, capsys):
             "--data",
             "synthetic:pe:40",
             "--model-file",
-            str(trained / "model.joblib"),
+            str(trained / "manifest.json"),
             "--n-bootstrap",
             "50",
             "--out",
@@ -458,7 +483,21 @@ def test_study_from_config(tmp_path, capsys):
     assert set(res["results"]) == {"resnet1d / scratch", "resnet1d / warm"}
     for arm in res["results"].values():
         assert len(arm["scores"]["roc_auc"]) == 2
-    assert "warm_minus_scratch_auroc" in res["results"]["resnet1d / warm"]
+    # The paired difference is compare_arms's: warm - scratch per fold, with the
+    # Nadeau-Bengio interval of the actual fold sizes (20 / 20 here).
+    from sklearn_ecg.metrics import t_interval
+
+    warm, scratch = (
+        res["results"]["resnet1d / warm"],
+        res["results"]["resnet1d / scratch"],
+    )
+    diff = warm["warm_minus_scratch_auroc"]
+    per_fold = np.subtract(warm["scores"]["roc_auc"], scratch["scores"]["roc_auc"])
+    np.testing.assert_allclose(diff["per_fold"], per_fold)
+    expected = t_interval(per_fold, test_train_ratio=1.0, bounds=(-1, 1))
+    assert (diff["mean"], diff["ci_low"], diff["ci_high"]) == pytest.approx(
+        expected, nan_ok=True
+    )
     assert Path(res["pretraining"]["resnet1d"]["checkpoint"]).is_file()
 
 
@@ -516,10 +555,40 @@ def test_tune_writes_best_params_and_resumes(tmp_path):
     assert best["best_params"] and all(k.count("__") == 1 for k in best["best_params"])
     # The filter's cut-off stays below Nyquist (50 Hz at the synthetic 100 Hz).
     assert best["best_params"].get("filter__high_freq", 40.0) < 50.0
-    assert (tmp_path / "o" / "model.joblib").is_file()
+    assert (tmp_path / "o" / "manifest.json").is_file()
     # n_trials counts the study's trials: asking for 2 resumes it with one more.
     argv[argv.index("--n-trials") + 1] = "2"
     assert main(argv) == 0
     import pandas as pd
 
     assert len(pd.read_csv(tmp_path / "o" / "trials.csv")) == 2
+
+
+def test_evaluate_equals_compare_arms_on_the_same_folds(tmp_path):
+    """The CLI's numbers are compare_arms's numbers (one implementation)."""
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    from sklearn_ecg._cli._build import build_pipeline
+    from sklearn_ecg._cli._data import load_data
+    from sklearn_ecg.model_selection import compare_arms
+
+    argv = ["evaluate", "--data", "synthetic:pe:30", "--n-splits", "2",
+            "--n-repeats", "1", "--out", str(tmp_path), "--set", "max_epochs=1",
+            "--set", "batch_size=16", "--set", "base_width=4", "--quiet",
+            "--threads", "1"]  # fmt: skip
+    assert main(argv) == 0
+    cli = json.loads((tmp_path / "results.json").read_text())["results"]
+    arm = cli["resnet1d / scratch"]
+    data = load_data("synthetic:pe:30", random_state=0)
+    pipe = build_pipeline(
+        "resnet1d", sfreq=data.sfreq, lead_names=data.lead_names,
+        params={"max_epochs": 1, "batch_size": 16, "base_width": 4},
+    )  # fmt: skip
+    cv = RepeatedStratifiedKFold(n_splits=2, n_repeats=1, random_state=0)
+    lib = compare_arms({"scratch": pipe}, data.X, data.y, cv=cv, scoring=fold_scores)
+    for metric in ("roc_auc", "average_precision", "gmean"):
+        np.testing.assert_allclose(arm["scores"][metric], lib.scores["scratch"][metric])
+        for key in ("mean", "ci_low", "ci_high"):
+            assert arm["summary"][metric][key] == pytest.approx(
+                lib.summary["scratch"][metric][key], nan_ok=True
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ._errors import CLIError, require
+from ._errors import CLIError
 
 
 def parse_assignments(items: list[str] | None, *, option: str = "--set") -> dict:
@@ -28,34 +28,25 @@ def parse_assignments(items: list[str] | None, *, option: str = "--set") -> dict
 def resolve_estimator_class(model: str):
     """Return ``(estimator class, extra constructor kwargs)`` for ``--model``.
 
-    ``model`` is an estimator class name of :mod:`sklearn_ecg.classifiers`
-    (``ECGResNetClassifier``) or a name or alias of the model registry
-    (``resnet1d``, ``hsmnet``). A registry name maps to the architecture's own
-    estimator, so its hyper-parameters are plain parameters (``--set depth=34``);
-    a model registered by the user, with no estimator of its own, is wrapped by
-    the generic ``ECGClassifier(module=name)``.
+    ``model`` is an estimator class name of :mod:`sklearn_ecg.classifiers` or a
+    name or alias of the model registry, looked up by
+    :func:`sklearn_ecg.classifiers.get_estimator_class`. A model registered by
+    the user, with no estimator of its own, is wrapped by the generic
+    ``ECGClassifier(module=name)``.
     """
-    from sklearn_ecg import classifiers
+    from sklearn_ecg.classifiers import ECGClassifier, get_estimator_class
+    from sklearn_ecg.models import list_models, resolve_model
 
-    public = getattr(classifiers, "__all__", ())
-    if model in public:
-        return getattr(classifiers, model), {}
-    list_models = require("sklearn_ecg.models", "list_models", feature="--model")
-    resolve_model = require("sklearn_ecg.models", "resolve_model", feature="--model")
-    if model.lower() not in list_models(include_aliases=True):
+    try:
+        cls = get_estimator_class(model)
+    except ValueError:
         raise CLIError(
             f"--model {model!r} is not a registered architecture; choose one of "
             f"{', '.join(list_models())} (or an estimator class name)."
-        )
-    canonical = resolve_model(model).registry_name
-    for name in public:
-        cls = getattr(classifiers, name)
-        if getattr(cls, "_module_name", None) == canonical:
-            return cls, {}
-    ECGClassifier = require(
-        "sklearn_ecg.classifiers", "ECGClassifier", feature="--model"
-    )
-    return ECGClassifier, {"module": canonical}
+        ) from None
+    if cls is ECGClassifier and model.lower() in list_models(include_aliases=True):
+        return cls, {"module": resolve_model(model).registry_name}
+    return cls, {}
 
 
 def check_model_args(model: str, params: dict, pretrained: str | None) -> None:
@@ -122,15 +113,39 @@ def preprocessing_steps(preprocess: str, sfreq: float) -> list:
         return []
     if preprocess != "default":
         raise CLIError(f"--preprocess {preprocess!r} is not one of default, none.")
-    BandpassFilter = require(
-        "sklearn_ecg.preprocessing", "BandpassFilter", feature="preprocessing"
-    )
-    LeadNormalizer = require(
-        "sklearn_ecg.preprocessing", "LeadNormalizer", feature="preprocessing"
-    )
+    from sklearn_ecg.preprocessing import BandpassFilter, LeadNormalizer
+
     # 45 Hz keeps the QRS and drops 50/60 Hz mains; stay below Nyquist at 100 Hz.
     high = min(45.0, 0.45 * float(sfreq))
     return [
         ("filter", BandpassFilter(low_freq=0.5, high_freq=high, sfreq=float(sfreq))),
         ("normalize", LeadNormalizer(method="zscore")),
     ]
+
+
+def check_args(args) -> None:
+    """Fail on a bad ``--model``/``--set``/``--pretrained`` before reading data."""
+    check_model_args(args.model, parse_assignments(args.params), args.pretrained)
+
+
+def checked_data(args, default_split: str):
+    """Check the model options, then load ``--data`` (see ``load_from_args``)."""
+    from ._data import load_from_args
+
+    check_args(args)
+    return load_from_args(args, default_split)
+
+
+def pipeline_from_args(args, data, *, verbose: int | None = None):
+    """Build the pipeline of ``--model``/``--set``/``--pretrained`` for ``data``."""
+    return build_pipeline(
+        args.model,
+        sfreq=data.sfreq,
+        lead_names=data.lead_names,
+        pretrained=args.pretrained,
+        device=args.device,
+        random_state=args.seed,
+        params=parse_assignments(args.params),
+        preprocess=args.preprocess,
+        verbose=(0 if args.quiet else 1) if verbose is None else verbose,
+    )

@@ -2,8 +2,9 @@
 
 An *arm* is one (architecture, condition) pair, where the condition is
 ``scratch`` (random initialisation) or ``warm`` (fine-tuned from the
-architecture's pretrained checkpoint). Every arm sees exactly the same
-repeated stratified folds, so arms are compared fold by fold (paired).
+architecture's pretrained checkpoint). The arms are compared by the library's
+:func:`sklearn_ecg.model_selection.compare_arms` over one set of repeated
+stratified folds, so every warm arm is paired fold by fold with its scratch arm.
 Nothing is selected on the test folds: early stopping and thresholds use the
 estimator's internal validation split of each training fold.
 """
@@ -16,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import clone
-from sklearn.model_selection import RepeatedStratifiedKFold
 
 from ._build import build_pipeline
 from ._data import ECGData
@@ -25,6 +24,8 @@ from ._errors import CLIError
 from ._progress import progress
 
 CONDITIONS = ("scratch", "warm")
+#: The metric whose paired warm - scratch difference the report states.
+MAIN_METRIC = "roc_auc"
 
 
 @dataclass
@@ -55,6 +56,16 @@ class StudyPlan:
     random_state: int = 0
     preprocess: str = "default"
 
+    def splitter(self):
+        """Return the repeated stratified splitter every arm shares."""
+        from sklearn.model_selection import RepeatedStratifiedKFold
+
+        return RepeatedStratifiedKFold(
+            n_splits=self.n_splits,
+            n_repeats=self.n_repeats,
+            random_state=self.random_state,
+        )
+
 
 def pretrain(source: ECGData, plan: StudyPlan, out_dir: Path) -> dict:
     """Fit each architecture on the source data and save its checkpoint.
@@ -77,116 +88,32 @@ def pretrain(source: ECGData, plan: StudyPlan, out_dir: Path) -> dict:
         start = time.perf_counter()
         pipe.fit(source.X, source.y)
         path = out_dir / f"{_slug(spec.title)}_pretrained.pt"
-        save_checkpoint(pipe, path)
         clf = pipe[-1]
+        clf.save_pretrained(path, pipeline=pipe)
         results[spec.title] = {
             "checkpoint": str(path),
             "seconds": time.perf_counter() - start,
-            "history": _history_table(clf),
+            "history": history_table(clf),
             "n_epochs": int(getattr(clf, "n_epochs_", len(clf.history_))),
         }
     return results
 
 
-def save_checkpoint(pipe, path: Path) -> None:
-    """Save the pipeline's classifier with the pipeline described in the file."""
-    from sklearn_ecg._cli._errors import require
-
-    save = require("sklearn_ecg.classifiers", "save_pretrained", feature="pretraining")
-    save(pipe, path)
-
-
-def compare(target: ECGData, plan: StudyPlan, checkpoints: dict) -> dict:
-    """Run every arm over the same repeated stratified folds.
-
-    Returns a JSON-ready dict with, per arm, the per-fold scores, their summary
-    and the out-of-fold probabilities of the first repetition (for ROC curves).
-    """
-    y = np.asarray(target.y)
-    if y.ndim != 1 or len(np.unique(y)) != 2:
-        raise CLIError(
-            "the comparison needs a binary target (like PE vs no PE); use "
-            "--target-column to pick one label of a multi-label dataset."
-        )
-    n_min = np.bincount(np.unique(y, return_inverse=True)[1]).min()
-    if n_min < plan.n_splits:
-        raise CLIError(
-            f"the minority class has {n_min} records, fewer than n_splits="
-            f"{plan.n_splits}; lower cv.n_splits or add records."
-        )
-    cv = RepeatedStratifiedKFold(
-        n_splits=plan.n_splits, n_repeats=plan.n_repeats, random_state=plan.random_state
-    )
-    splits = list(cv.split(target.X, y))
-    arms = [(m, c) for m in plan.models for c in plan.conditions]
-    for model, cond in arms:
-        if cond == "warm" and model.title not in checkpoints:
-            raise CLIError(f"no pretrained checkpoint for {model.title!r}.")
-    results = {}
-    bar = progress(total=len(arms) * len(splits), desc="cross-validation", unit="fit")
-    for model, cond in arms:
-        pipe = build_pipeline(
-            model.name,
-            sfreq=target.sfreq,
-            lead_names=target.lead_names,
-            pretrained=checkpoints[model.title] if cond == "warm" else None,
-            device=plan.device,
-            random_state=plan.random_state,
-            params={
-                **plan.training,
-                **model.params,
-                **(plan.finetuning if cond == "warm" else {}),
-            },
-            preprocess=plan.preprocess,
-        )
-        bar.set_postfix_str(f"{model.title}/{cond}")
-        results[f"{model.title} / {cond}"] = _run_arm(
-            pipe, target.X, y, splits, plan.n_splits, bar
-        )
-    bar.close()
-    _add_paired_differences(results, plan)
-    return results
-
-
-def _run_arm(pipe, X, y, splits, n_splits, bar) -> dict:
-    scores = {
-        "roc_auc": [],
-        "average_precision": [],
-        "sensitivity": [],
-        "specificity": [],
-        "gmean": [],
-        "fit_seconds": [],
-    }
-    oof = np.full(len(y), np.nan)
-    for i, (train, test) in enumerate(splits):
-        est = clone(pipe)
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            est.fit(X[train], y[train])
-        scores["fit_seconds"].append(time.perf_counter() - start)
-        proba = est.predict_proba(X[test])[:, 1]
-        pred = est.predict(X[test])
-        for name, value in fold_scores(y[test], proba, pred, est.classes_).items():
-            scores[name].append(value)
-        if i < n_splits:  # the first repetition covers every record once
-            oof[test] = proba
-        bar.update(1)
-    return {"scores": scores, "oof_proba": oof.tolist(), "y_true": y.tolist()}
-
-
-def fold_scores(y_true, proba, pred, classes) -> dict:
-    """Score one test fold.
+def fold_scores(estimator, X, y) -> dict:
+    """Score one test fold (a scorer returning a dict, for ``compare_arms``).
 
     AUROC and AP use the probabilities; sensitivity, specificity and G-mean use
     ``predict``, i.e. the estimator's own (fixed or validation-tuned) threshold.
+    The positive class is ``estimator.classes_[1]``.
     """
     from sklearn.metrics import average_precision_score, roc_auc_score
 
     from sklearn_ecg.metrics import gmean_score, sensitivity_score, specificity_score
 
-    y_bin = (np.asarray(y_true) == classes[1]).astype(int)
-    p_bin = (np.asarray(pred) == classes[1]).astype(int)
+    pos = estimator.classes_[1]
+    y_bin = (np.asarray(y) == pos).astype(int)
+    p_bin = (np.asarray(estimator.predict(X)) == pos).astype(int)
+    proba = estimator.predict_proba(X)[:, 1]
     return {
         "roc_auc": float(roc_auc_score(y_bin, proba)),
         "average_precision": float(average_precision_score(y_bin, proba)),
@@ -196,56 +123,99 @@ def fold_scores(y_true, proba, pred, classes) -> dict:
     }
 
 
-def summarize(
-    scores: dict, *, confidence: float = 0.95, test_fraction=None, bounds=(0.0, 1.0)
-) -> dict:
-    """Mean, SD and a t-interval over folds for each score.
+def _check_target(y, n_splits):
+    if y.ndim != 1 or len(np.unique(y)) != 2:
+        raise CLIError(
+            "the comparison needs a binary target (like PE vs no PE); use "
+            "--target-column to pick one label of a multi-label dataset."
+        )
+    n_min = np.bincount(np.unique(y, return_inverse=True)[1]).min()
+    if n_min < n_splits:
+        raise CLIError(
+            f"the minority class has {n_min} records, fewer than n_splits="
+            f"{n_splits}; lower cv.n_splits (--n-splits) or add records."
+        )
 
-    With ``test_fraction`` given, the variance is inflated by Nadeau and
-    Bengio's correction ``1/J + n_test/n_train``
-    (:func:`sklearn_ecg.metrics.t_interval`), since overlapping training sets
-    make fold scores positively correlated. Interval bounds are clipped to
-    ``bounds``, the range of the metric (a t-interval knows nothing of it).
+
+def build_arms(target: ECGData, plan: StudyPlan, checkpoints: dict) -> tuple:
+    """Return ``(arms, baselines)``: one pipeline per (model, condition)."""
+    arms, baselines = {}, {}
+    for model in plan.models:
+        for cond in plan.conditions:
+            if cond == "warm" and model.title not in checkpoints:
+                raise CLIError(f"no pretrained checkpoint for {model.title!r}.")
+            arms[f"{model.title} / {cond}"] = build_pipeline(
+                model.name,
+                sfreq=target.sfreq,
+                lead_names=target.lead_names,
+                pretrained=checkpoints[model.title] if cond == "warm" else None,
+                device=plan.device,
+                random_state=plan.random_state,
+                params={
+                    **plan.training,
+                    **model.params,
+                    **(plan.finetuning if cond == "warm" else {}),
+                },
+                preprocess=plan.preprocess,
+            )
+        if set(CONDITIONS) <= set(plan.conditions):
+            baselines[f"{model.title} / warm"] = f"{model.title} / scratch"
+    return arms, baselines
+
+
+def compare(target: ECGData, plan: StudyPlan, checkpoints: dict) -> dict:
+    """Run every arm over the same repeated stratified folds (``compare_arms``).
+
+    Returns the JSON-ready dict the report writes: per arm, the per-fold
+    scores, their summary, the paired warm - scratch AUROC difference, and the
+    out-of-fold probabilities of the first repetition (for ROC curves).
     """
+    from sklearn_ecg.model_selection import compare_arms
+
+    y = np.asarray(target.y)
+    _check_target(y, plan.n_splits)
+    arms, baselines = build_arms(target, plan, checkpoints)
+    bar = progress(total=len(arms) * plan.n_splits * plan.n_repeats,
+                   desc="cross-validation", unit="fit")  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        result = compare_arms(
+            arms, target.X, y, cv=plan.splitter(), groups=target.groups,
+            scoring=fold_scores, baseline=baselines or None,
+            return_predictions=True, callback=lambda arm, k: bar.update(1),
+        )  # fmt: skip
+    bar.close()
+    return results_dict(result, y, plan.n_splits)
+
+
+def results_dict(result, y, n_splits: int) -> dict:
+    """Return the report's per-arm dict from a ``compare_arms`` result."""
     from sklearn_ecg.metrics import t_interval
 
-    ratio = None if test_fraction is None else test_fraction / (1.0 - test_fraction)
     out = {}
-    for name, values in scores.items():
-        v = np.asarray(values, dtype=float)
-        v = v[np.isfinite(v)]
-        mean, low, high = t_interval(
-            v, confidence, test_train_ratio=ratio, bounds=bounds
-        )
-        sd = float(v.std(ddof=1)) if v.size > 1 else float("nan")
-        out[name] = {
-            "mean": mean,
-            "sd": sd,
-            "ci_low": low,
-            "ci_high": high,
-            "n": int(v.size),
+    for arm in result.arms:
+        oof = np.full(len(y), np.nan)
+        for (_, test), proba in zip(result.splits[:n_splits], result.predictions[arm]):
+            oof[test] = proba[:, 1]  # the first repetition covers every record once
+        seconds = result.fit_time[arm]
+        mean, low, high = t_interval(seconds, result.confidence)
+        out[arm] = {
+            "scores": {**result.scores[arm], "fit_seconds": seconds},
+            "summary": {
+                **result.summary[arm],
+                "fit_seconds": {"mean": mean, "ci_low": low, "ci_high": high},
+            },
+            "oof_proba": oof,
+            "y_true": y,
         }
+        diff = result.differences.get(arm, {}).get(MAIN_METRIC)
+        if diff is not None and arm.endswith(" / warm"):
+            out[arm]["warm_minus_scratch_auroc"] = diff
     return out
 
 
-def _add_paired_differences(results: dict, plan: StudyPlan) -> None:
-    # warm - scratch per fold: the same folds, so the paired difference has a
-    # much tighter interval than comparing two marginal intervals.
-    frac = 1.0 / plan.n_splits
-    for model in plan.models:
-        warm = results.get(f"{model.title} / warm")
-        scratch = results.get(f"{model.title} / scratch")
-        if warm is None or scratch is None:
-            continue
-        diff = np.subtract(warm["scores"]["roc_auc"], scratch["scores"]["roc_auc"])
-        summary = summarize({"roc_auc": diff}, test_fraction=frac, bounds=(-1, 1))
-        summary = summary["roc_auc"]
-        warm["warm_minus_scratch_auroc"] = {**summary, "per_fold": diff.tolist()}
-    for arm in results.values():
-        arm["summary"] = summarize(arm["scores"], test_fraction=frac)
-
-
-def _history_table(clf) -> dict:
+def history_table(clf) -> dict:
+    """Per-epoch losses and validation AUROC of a fitted classifier."""
     history = getattr(clf, "history_", None) or getattr(clf, "history", None)
     table = {}
     for key in ("train_loss", "valid_loss", "valid_auroc"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._errors import CLIError, require
+from ._errors import CLIError
 
 DATA_KINDS = ("ptbxl", "cpsc2018", "wfdb", "synthetic")
 SYNTHETIC_TASKS = {
@@ -132,19 +132,22 @@ def _as_list(value):
 
 
 def _load_ptbxl(path, *, labels, on_missing, random_state):
-    load_ptbxl = require("sklearn_ecg.datasets", "load_ptbxl", feature="--data ptbxl")
+    from sklearn_ecg.datasets import load_ptbxl
+
     return _bunch_to_data(
         _call_loader(load_ptbxl, path, on_missing=on_missing), f"PTB-XL ({path})"
     )
 
 
 def _load_cpsc2018(path, *, labels, on_missing, random_state):
-    load = require("sklearn_ecg.datasets", "load_cpsc2018", feature="--data cpsc2018")
+    from sklearn_ecg.datasets import load_cpsc2018 as load
+
     return _bunch_to_data(_call_loader(load, path), f"CPSC2018 ({path})")
 
 
 def _load_wfdb(path, *, labels, on_missing, random_state):
-    load = require("sklearn_ecg.datasets", "load_wfdb_folder", feature="--data wfdb")
+    from sklearn_ecg.datasets import load_wfdb_folder as load
+
     return _bunch_to_data(
         _call_loader(load, path, labels=labels, on_missing=on_missing),
         f"WFDB folder ({path})",
@@ -161,7 +164,8 @@ def _call_loader(loader, *args, **kwargs):
 
 
 def _load_synthetic(rest, *, labels, on_missing, random_state):
-    make_ecg = require("sklearn_ecg.datasets", "make_ecg", feature="--data synthetic")
+    from sklearn_ecg.datasets import make_ecg
+
     task, _, n = rest.partition(":")
     task = task or "pe"
     if task not in SYNTHETIC_TASKS:
@@ -230,7 +234,31 @@ def _select_column(data: ECGData, name: str) -> ECGData:
 
 
 def _resample(data: ECGData, sfreq: float) -> ECGData:
-    Resampler = require("sklearn_ecg.preprocessing", "Resampler", feature="--sfreq")
+    from sklearn_ecg.preprocessing import Resampler
+
     data.X = Resampler(sfreq_out=sfreq, sfreq=data.sfreq).fit_transform(data.X)
     data.sfreq = sfreq
+    return data
+
+
+def load_from_args(args, default_split: str) -> ECGData:
+    """Load ``--data`` with the command's options and report its shape on stderr."""
+    import sys
+
+    split = default_split if args.split == "auto" else args.split
+    data = load_data(
+        args.data,
+        labels=args.labels,
+        split=split,
+        target_column=args.target_column,
+        sfreq=args.sfreq,
+        skip_missing=args.skip_missing,
+        random_state=args.seed,
+    )
+    if not args.quiet:
+        print(
+            f"data: {data.description}: {data.X.shape[0]} records, {data.X.shape[1]} "
+            f"leads, {data.X.shape[2]} samples at {data.sfreq:g} Hz",
+            file=sys.stderr,
+        )
     return data

@@ -17,9 +17,9 @@ from __future__ import annotations
 import sys
 import time
 
+from ._args import add_common_args
 from ._compare import ModelSpec, StudyPlan
 from ._data import ECGData
-from ._errors import require
 from ._progress import progress
 from ._report import prepare_out_dir
 
@@ -30,7 +30,8 @@ SOURCE_CLASSES = ("normal", "mi", "sttc", "cd", "hyp")
 
 
 def _make(n, classes, *, weights, effect_size, seed) -> ECGData:
-    make_ecg = require("sklearn_ecg.datasets", "make_ecg", feature="the demo")
+    from sklearn_ecg.datasets import make_ecg
+
     bunch = make_ecg(
         n_records=n,
         sfreq=SFREQ,
@@ -68,7 +69,17 @@ def demo_plan(quick: bool, device: str, seed: int) -> tuple[StudyPlan, tuple]:
     return plan, (n_src, n_tgt)
 
 
-def run_demo(args) -> int:
+def add_parser(subparsers):
+    """Add the ``demo`` sub-parser."""
+    p = add_common_args(
+        subparsers.add_parser("demo", help="the seed paper's study on synthetic data")
+    )
+    p.add_argument("--out", default="sklearn-ecg-demo", help="report folder")
+    p.add_argument("--quick", action="store_true", help="a ~30 s smoke-test version")
+    return p
+
+
+def run(args) -> int:
     """Entry point of ``sklearn-ecg demo``."""
     from ._study import run_study
 

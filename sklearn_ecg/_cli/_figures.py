@@ -1,8 +1,11 @@
-"""The report's PNG figures (matplotlib, Agg backend, no window ever opens)."""
+"""The report's PNG figures (matplotlib, Agg backend, no window ever opens).
+
+Curves are drawn by :mod:`sklearn_ecg.plotting`; this module arranges them in
+the report's figures and saves them.
+"""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +18,12 @@ def _pyplot():
         import matplotlib
     except ImportError as exc:
         raise CLIError(
-            "figures need matplotlib: pip install 'sklearn-ecg[plot]' "
-            "(or pass --no-figures)."
+            "the report's figures need matplotlib: pip install 'sklearn-ecg[plot]'."
         ) from exc
     matplotlib.use("Agg", force=False)
-    return importlib.import_module("matplotlib.pyplot")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def _colors(n):
@@ -27,15 +31,8 @@ def _colors(n):
     return [plt.get_cmap("tab10")(i % 10) for i in range(n)]
 
 
-def scores_by_arm(results: dict, path: Path, metric: str = "roc_auc") -> Path:
-    """Per-fold scores of each arm, with the mean and its 95% CI.
-
-    Scores of the same test fold are joined by a thin line between the
-    scratch and warm arms of one architecture: the comparison is paired.
-    """
-    plt = _pyplot()
-    arms = list(results)
-    fig, ax = plt.subplots(figsize=(2.4 + 1.6 * len(arms), 4.4))
+def _arm_points(ax, results, arms, metric):
+    """Draw each arm's fold scores and its mean with CI; return the dot positions."""
     n_folds = len(results[arms[0]]["scores"][metric])
     # One horizontal jitter per fold, shared by every arm, so paired lines stay flat.
     jitter = np.random.default_rng(0).uniform(-0.13, 0.13, n_folds)
@@ -48,16 +45,21 @@ def scores_by_arm(results: dict, path: Path, metric: str = "roc_auc") -> Path:
         )
         s = results[arm]["summary"][metric]
         err = [[s["mean"] - s["ci_low"]], [s["ci_high"] - s["mean"]]]
-        ax.errorbar(
-            i + 0.3,
-            s["mean"],
-            yerr=err,
-            fmt="o",
-            color="black",
-            capsize=4,
-            markersize=5,
-            zorder=4,
-        )
+        ax.errorbar(i + 0.3, s["mean"], yerr=err, fmt="o", color="black",
+                    capsize=4, markersize=5, zorder=4)  # fmt: skip
+    return positions
+
+
+def scores_by_arm(results: dict, path: Path, metric: str = "roc_auc") -> Path:
+    """Per-fold scores of each arm, with the mean and its 95% CI.
+
+    Scores of the same test fold are joined by a thin line between the
+    scratch and warm arms of one architecture: the comparison is paired.
+    """
+    plt = _pyplot()
+    arms = list(results)
+    fig, ax = plt.subplots(figsize=(2.4 + 1.6 * len(arms), 4.4))
+    positions = _arm_points(ax, results, arms, metric)
     for arm in arms:
         base, _, cond = arm.rpartition(" / ")
         partner = f"{base} / scratch"
@@ -83,23 +85,16 @@ def scores_by_arm(results: dict, path: Path, metric: str = "roc_auc") -> Path:
 
 def roc_curves(results: dict, path: Path) -> Path:
     """Out-of-fold ROC curves (first CV repetition) of each arm."""
-    from sklearn.metrics import roc_auc_score, roc_curve
-
     plt = _pyplot()
+    from sklearn_ecg.plotting import plot_roc_curve
+
     fig, ax = plt.subplots(figsize=(5.2, 5))
-    for (arm, res), color in zip(results.items(), _colors(len(results))):
+    for i, (arm, res) in enumerate(results.items()):
         proba = np.asarray(res["oof_proba"], dtype=float)
         y = np.asarray(res["y_true"])
         keep = np.isfinite(proba)
-        y_bin = (y[keep] == np.unique(y)[-1]).astype(int)
-        fpr, tpr, _ = roc_curve(y_bin, proba[keep])
-        auc = roc_auc_score(y_bin, proba[keep])
-        ax.plot(fpr, tpr, color=color, lw=1.8, label=f"{arm} (AUROC {auc:.3f})")
-    ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="chance")
-    ax.set_xlabel("false-positive rate (1 - specificity)")
-    ax.set_ylabel("true-positive rate (sensitivity)")
-    ax.set_xlim(-0.01, 1.01)
-    ax.set_ylim(-0.01, 1.01)
+        plot_roc_curve(y[keep], proba[keep], n_resamples=0, pos_label=np.unique(y)[-1],
+                       name=arm, ax=ax, chance_level=i == 0)  # fmt: skip
     ax.set_aspect("equal")
     ax.grid(alpha=0.3)
     ax.set_title(
@@ -110,65 +105,58 @@ def roc_curves(results: dict, path: Path) -> Path:
     return _save(fig, path)
 
 
+def add_arm_figures(report, results: dict, out: Path, *, scores_file: str,
+                    scores_caption: str, roc_caption: str) -> None:  # fmt: skip
+    """Add the per-fold score figure and the out-of-fold ROC figure to a report."""
+    scores = scores_by_arm(results, out / scores_file)
+    report.figure(scores.name, scores_caption)
+    report.figure(roc_curves(results, out / "roc_curves.png").name, roc_caption)
+
+
 def roc_with_band(y, proba, path: Path, *, n_resamples=200, seed=0, name=None):
     """One ROC curve with a stratified-bootstrap confidence band."""
     plt = _pyplot()
     from sklearn_ecg.plotting import plot_roc_curve
 
     fig, ax = plt.subplots(figsize=(5.2, 5))
-    plot_roc_curve(
-        y,
-        proba,
-        n_resamples=n_resamples,
-        random_state=seed,
-        pos_label=np.unique(y)[-1],
-        name=name,
-        ax=ax,
-    )
+    plot_roc_curve(y, proba, n_resamples=n_resamples, random_state=seed,
+                   pos_label=np.unique(y)[-1], name=name, ax=ax)  # fmt: skip
     ax.set_title("ROC curve with a 95% bootstrap band")
     return _save(fig, path)
 
 
 def pretraining_curves(pretrained: dict, path: Path) -> Path | None:
-    """Loss and validation AUROC per epoch of each pretraining run."""
+    """Loss and validation AUROC per epoch of each pretraining run (one column each)."""
     curves = {k: v["history"] for k, v in pretrained.items() if v.get("history")}
     if not curves:
         return None
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
+    from sklearn_ecg.plotting import plot_learning_curves
+
     fig, axes = plt.subplots(
         2, len(curves), figsize=(4.4 * len(curves), 5.4), squeeze=False, sharex="col"
     )
     for col, (name, hist) in enumerate(curves.items()):
-        top, bottom = axes[0, col], axes[1, col]
-        for key, style in (("train_loss", "-"), ("valid_loss", "--")):
-            if key in hist:
-                epochs = np.arange(1, len(hist[key]) + 1)
-                top.plot(
-                    epochs, hist[key], style, marker=".", label=key.replace("_", " ")
-                )
-        top.set_title(f"pretraining: {name}")
-        top.set_ylabel("loss")
-        top.legend(frameon=False)
-        if "valid_auroc" in hist:
-            epochs = np.arange(1, len(hist["valid_auroc"]) + 1)
-            bottom.plot(epochs, hist["valid_auroc"], marker=".", color="C2")
-        bottom.set_ylabel("validation macro AUROC")
-        bottom.set_xlabel("epoch")
-        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-        for ax in (top, bottom):
+        n_epochs = max(len(v) for v in hist.values())
+        rows = [
+            {"epoch": i + 1, **{k: v[i] for k, v in hist.items() if i < len(v)}}
+            for i in range(n_epochs)
+        ]
+        plot_learning_curves(rows, axes=axes[:, col])
+        axes[0, col].set_title(f"pretraining: {name}")
+        for ax in axes[:, col]:
             ax.grid(alpha=0.3)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return _save(fig, path)
 
 
 def example_ecg(X: np.ndarray, sfreq: float, lead_names, path: Path, title: str):
     """One record in the clinical 12-lead layout (``sklearn_ecg.plotting``)."""
-    try:
-        from sklearn_ecg.plotting import plot_ecg
-    except ImportError:
-        return None
     _pyplot()  # selects the Agg backend before plot_ecg imports pyplot
+    from sklearn_ecg.plotting import plot_ecg
+
     fig = plot_ecg(X, sfreq=sfreq, lead_names=lead_names, title=title)
     # plot_ecg sizes its figure to the paper scale; tight_layout would undo it.
     return _save(fig, path, tight=False)

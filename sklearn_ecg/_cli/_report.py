@@ -6,10 +6,10 @@ import html
 import json
 import math
 from pathlib import Path
-
-import numpy as np
+from urllib.parse import quote
 
 from ._errors import CLIError
+from ._safe_text import markdown_escape
 
 METRIC_TITLES = {
     "roc_auc": "AUROC",
@@ -58,8 +58,11 @@ def render_text_table(rows: list[list[str]]) -> str:
 
 
 def _markdown_table(rows):
-    out = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * len(rows[0])]
-    out += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    def line(row):
+        return "| " + " | ".join(markdown_escape(c) for c in row) + " |"
+
+    out = [line(rows[0]), "|" + " --- |" * len(rows[0])]
+    out += [line(r) for r in rows[1:]]
     return "\n".join(out)
 
 
@@ -92,16 +95,18 @@ class Report:
         self.blocks.append(("img", (filename, caption)))
 
     def to_markdown(self) -> str:
-        out = [f"# {self.title}", ""]
+        # Every string is escaped, as to_html escapes every string.
+        out = [f"# {markdown_escape(self.title)}", ""]
         for kind, value in self.blocks:
             if kind == "h2":
-                out += [f"## {value}", ""]
+                out += [f"## {markdown_escape(value)}", ""]
             elif kind == "p":
-                out += [value, ""]
+                out += [markdown_escape(value, line_start=True), ""]
             elif kind == "table":
                 out += [_markdown_table(value), ""]
             else:
-                out += [f"![{value[1]}]({value[0]})", "", f"*{value[1]}*", ""]
+                src, cap = quote(str(value[0])), markdown_escape(value[1])
+                out += [f"![{cap}]({src})", "", f"*{cap}*", ""]
         return "\n".join(out)
 
     def to_html(self) -> str:
@@ -155,21 +160,8 @@ def prepare_out_dir(out: str | Path) -> Path:
 
 def write_json(path: Path, payload: dict) -> Path:
     """Write JSON with NaN as null, so every JSON reader accepts the file."""
-    path.write_text(json.dumps(_jsonable(payload), indent=2, allow_nan=False) + "\n")
+    from sklearn_ecg.utils import to_json_safe
+
+    text = json.dumps(to_json_safe(payload), indent=2, allow_nan=False)
+    path.write_text(text + "\n")
     return path
-
-
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _jsonable(obj.item())
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj

@@ -34,6 +34,7 @@ import sys
 from pathlib import Path
 
 from . import _figures
+from ._args import add_common_args
 from ._compare import CONDITIONS, ModelSpec, StudyPlan, compare, pretrain
 from ._data import ECGData, load_data
 from ._errors import CLIError
@@ -169,7 +170,19 @@ def _load_section(config, name, seed) -> ECGData | None:
     )
 
 
-def run_study_command(args) -> int:
+def add_parser(subparsers):
+    """Add the ``study`` sub-parser."""
+    p = add_common_args(
+        subparsers.add_parser(
+            "study", help="architectures x scratch/warm from a config"
+        )
+    )
+    p.add_argument("config", help="a JSON or TOML study file (see the docs)")
+    p.add_argument("--out", help="report folder (overrides the config's out)")
+    return p
+
+
+def run(args) -> int:
     """Entry point of ``sklearn-ecg study``."""
     config = read_config(args.config)
     plan = plan_from_config(config)
@@ -268,14 +281,11 @@ def _build_report(title, source, target, plan, results, pretrained, out, notes):
     for line in _findings(results):
         report.text(line)
     report.table(comparison_table(results))
-    report.figure(
-        _figures.scores_by_arm(results, out / "auroc_by_arm.png").name,
-        "Test-fold AUROC of each arm, with the mean and its 95% CI",
-    )
-    report.figure(
-        _figures.roc_curves(results, out / "roc_curves.png").name,
-        "Out-of-fold ROC curves (first repetition)",
-    )
+    _figures.add_arm_figures(
+        report, results, out, scores_file="auroc_by_arm.png",
+        scores_caption="Test-fold AUROC of each arm, with the mean and its 95% CI",
+        roc_caption="Out-of-fold ROC curves (first repetition)",
+    )  # fmt: skip
     fig = _figures.pretraining_curves(pretrained, out / "pretraining_curves.png")
     if fig is not None:
         report.figure(

@@ -16,9 +16,11 @@ from ._vgg import ECGVGGClassifier
 from ._wang import ECGResNetWangClassifier
 from ._warm_start import save_pretrained
 from ._xresnet import ECGXResNetClassifier
+from ._zoo import ArchitectureClassifier, get_estimator_class
 
 __all__ = [
     "AUTOCAST_DTYPES",
+    "ArchitectureClassifier",
     "ECGAlexNetClassifier",
     "ECGAttResNetClassifier",
     "ECGCRNNClassifier",
@@ -33,6 +35,7 @@ __all__ = [
     "TrainingDivergedError",
     "check_recording",
     "expected_recording",
+    "get_estimator_class",
     "save_pretrained",
     "to_onnx",
     "to_torchscript",

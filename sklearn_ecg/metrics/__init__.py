@@ -31,7 +31,7 @@ from ._ptbxl_metrics import (
     ptbxl_gbeta_score,
     ptbxl_tune_thresholds,
 )
-from ._report import CVReport, repeated_cv_report, t_interval
+from ._report import CVReport, nadeau_bengio_ratio, repeated_cv_report, t_interval
 from ._scorers import (
     average_precision_macro_scorer,
     get_scorer,
@@ -72,6 +72,7 @@ __all__ = [
     "ptbxl_gbeta_score",
     "ptbxl_gbeta_scorer",
     "ptbxl_tune_thresholds",
+    "nadeau_bengio_ratio",
     "repeated_cv_report",
     "roc_auc_macro_scorer",
     "sensitivity_score",

@@ -104,6 +104,43 @@ def t_interval(scores, confidence=0.95, *, test_train_ratio=None, bounds=None):
     return float(mean), float(low), float(high)
 
 
+def nadeau_bengio_ratio(n_train, n_test) -> float:
+    """Return the ``n_test / n_train`` term of the Nadeau-Bengio correction.
+
+    Fold sizes of real CV differ by a record or so (and grouped splitters by
+    more), so the ratio is the mean over folds of each fold's own
+    ``n_test / n_train``, computed from the actual sizes rather than from
+    ``1 / n_splits``. Pass it to :func:`t_interval` as ``test_train_ratio``;
+    :func:`repeated_cv_report` and
+    :func:`sklearn_ecg.model_selection.compare_arms` both do.
+
+    Parameters
+    ----------
+    n_train, n_test : array-like of int, shape (n_folds,)
+        Training and test set sizes of each fold.
+
+    Returns
+    -------
+    ratio : float
+        ``mean(n_test / n_train)``.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.metrics import nadeau_bengio_ratio
+    >>> nadeau_bengio_ratio([8, 8, 9], [4, 4, 3])
+    0.4444444444444444
+    """
+    n_train = np.asarray(n_train, dtype=float)
+    n_test = np.asarray(n_test, dtype=float)
+    if n_train.shape != n_test.shape or n_train.size == 0 or (n_train <= 0).any():
+        raise ValueError(
+            "n_train and n_test must be non-empty sequences of the same length "
+            f"with positive training sizes; got n_train={n_train.tolist()}, "
+            f"n_test={n_test.tolist()}."
+        )
+    return float(np.mean(n_test / n_train))
+
+
 #: Scorer names (and prefixes) whose values lie in [0, 1].
 _UNIT_RANGE = (
     "roc_auc", "average_precision", "accuracy", "balanced_accuracy", "top_k_accuracy",
@@ -129,6 +166,11 @@ def _unit_range_names(scoring, scorers):
         for name, spec in specs.items()
         if isinstance(spec, str) and spec.startswith(_UNIT_RANGE)
     }
+
+
+def _in_unit_range(name: str) -> bool:
+    """Whether a scorer name is one of those known to score in [0, 1]."""
+    return isinstance(name, str) and name.startswith(_UNIT_RANGE)
 
 
 def _default_cv(y, random_state):
@@ -249,7 +291,7 @@ def repeated_cv_report(
     )
     ratio = None
     if correction == "nadeau-bengio":
-        ratio = float(np.mean(folds["n_test"] / folds["n_train"]))
+        ratio = nadeau_bengio_ratio(folds["n_train"], folds["n_test"])
     rows = {}
     unit = _unit_range_names(scoring, scorers)
     for name in scorers:

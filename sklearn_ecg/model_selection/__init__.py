@@ -1,5 +1,6 @@
-"""Patient-grouped and stratified splitters, PTB-XL folds and the Optuna search."""
+"""Splitters, the Optuna search and the comparison of arms over the same folds."""
 
+from ._compare import ArmComparison, compare_arms
 from ._pruning import TrialPruningCallback
 from ._repeated_split import (
     RepeatedMultilabelStratifiedGroupKFold,
@@ -15,6 +16,7 @@ from ._split import (
 )
 
 __all__ = [
+    "ArmComparison",
     "MultilabelStratifiedGroupKFold",
     "MultilabelStratifiedKFold",
     "OptunaSearchCV",
@@ -23,5 +25,6 @@ __all__ = [
     "RepeatedStratifiedGroupKFold",
     "TrialPruningCallback",
     "check_groups",
+    "compare_arms",
     "search_space",
 ]

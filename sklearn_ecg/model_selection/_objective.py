@@ -7,6 +7,7 @@ that was killed, appear in ``cv_results_`` exactly like this process's trials.
 
 from __future__ import annotations
 
+import numbers
 import os
 import socket
 import time
@@ -25,15 +26,20 @@ from optuna.distributions import (
 from optuna.trial import TrialState
 from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import (
+    GroupKFold,
+    StratifiedGroupKFold,
+    check_cv,
+)
 from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_method_params
 from skorch import NeuralNet
 
 from ._pruning import LockstepFolds, TrialPruningCallback
 
 _PRUNING_NAME = "optuna_pruning"
-FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 
 
 def suggest(trial: optuna.trial.Trial, name: str, dist: BaseDistribution) -> Any:
@@ -49,6 +55,29 @@ def suggest(trial: optuna.trial.Trial, name: str, dist: BaseDistribution) -> Any
     if isinstance(dist, CategoricalDistribution):
         return trial.suggest_categorical(name, dist.choices)
     raise TypeError(f"unsupported Optuna distribution {dist!r} for {name!r}")
+
+
+def inner_cv(cv, y, groups, classifier: bool):
+    """``check_cv``, but an int (or ``None``) with ``groups`` gives grouped folds.
+
+    Grouped folds keep every group (patient) on one side of each split:
+    ``StratifiedGroupKFold`` for single-label classification, the grouped
+    multi-label stratifier of :mod:`._split` when it exists (else ``GroupKFold``)
+    for multi-label ``y``, ``GroupKFold`` otherwise.
+    """
+    if groups is None or not (cv is None or isinstance(cv, numbers.Integral)):
+        return check_cv(cv, y, classifier=classifier)
+    n_splits = 5 if cv is None else int(cv)
+    kind = type_of_target(y) if y is not None else None
+    if classifier and kind in ("binary", "multiclass"):
+        return StratifiedGroupKFold(n_splits=n_splits)
+    if classifier and kind == "multilabel-indicator":
+        try:
+            from ._split import MultilabelStratifiedGroupKFold
+        except ImportError:
+            return GroupKFold(n_splits=n_splits)
+        return MultilabelStratifiedGroupKFold(n_splits=n_splits)
+    return GroupKFold(n_splits=n_splits)
 
 
 def find_net(estimator, prefix: str = "") -> tuple[str, NeuralNet] | None:

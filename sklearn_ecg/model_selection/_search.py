@@ -20,25 +20,29 @@ CV folds is explained in :mod:`sklearn_ecg.model_selection._pruning`.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import optuna
 from optuna.distributions import BaseDistribution
 from optuna.pruners import NopPruner
-from optuna.samplers import TPESampler
-from optuna.study import MaxTrialsCallback, StudyDirection
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, indexable
 
-from ._objective import FINISHED, Objective, build_cv_results, find_net, suggest
+from ._fingerprint import check_fingerprint, search_fingerprint
+from ._objective import Objective, build_cv_results, find_net, inner_cv, suggest
+from ._storage import (
+    FINISHED,
+    StopAtBudget,
+    budget_trials,
+    check_budget,
+    check_heartbeat,
+    open_study,
+)
 
 __all__ = ["OptunaSearchCV"]
 
@@ -77,13 +81,18 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         distributions; :func:`search_space` builds ready ones.
     cv : int, cross-validation generator or iterable, default=5
         As in :func:`~sklearn.model_selection.check_cv` (stratified for
-        classifiers). ``groups`` passed to ``fit`` reach ``cv.split``.
+        classifiers). ``groups`` passed to ``fit`` reach ``cv.split``; with
+        ``groups`` an int (or ``None``) means grouped folds that keep each group
+        (patient) on one side: ``StratifiedGroupKFold`` for single-label
+        classifiers, a grouped multi-label stratifier (or ``GroupKFold``) for
+        multi-label ``y``, ``GroupKFold`` otherwise.
     scoring : str, callable or None, default=None
         One scorer (greater is better); ``None`` uses ``estimator.score``.
     n_trials : int or None, default=20
         Number of finished trials (complete, pruned or failed) the *study* should
-        hold. With a persistent storage shared by workers, or when resuming, each
-        ``fit`` only runs the trials still missing. ``None`` means no limit (then
+        hold; a trial failed by the heartbeat and re-run does not count. With a
+        persistent storage shared by workers, or when resuming, each ``fit`` only
+        runs the trials still missing. ``None`` means no limit (then
         ``timeout`` is needed).
     timeout : float or None, default=None
         Stop starting new trials after this many seconds.
@@ -95,13 +104,25 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
     storage : str, optuna.storages.BaseStorage or None, default=None
         Where the study lives. ``None`` keeps it in memory. A URL such as
         ``"sqlite:///study.db"`` (embedded, persistent) or
-        ``"postgresql://user:pw@host/db"`` (many machines); an
-        ``optuna.storages.JournalStorage(JournalFileBackend(path))`` for many
-        processes on one machine or a shared disk.
+        ``"postgresql://user:pw@host/db"`` (many machines) is opened as an
+        ``RDBStorage`` with Optuna's heartbeat (see ``heartbeat_interval``); a
+        storage object is used as given (a warning says when it has no
+        heartbeat, as ``JournalStorage`` has none).
     study_name : str or None, default=None
         Name of the study in ``storage``; needed to share or resume a study.
     load_if_exists : bool, default=True
-        Continue the stored study of that name instead of failing.
+        Continue the stored study of that name instead of failing. The study
+        keeps a fingerprint of its search (estimator class, search space, data
+        shape and content hash, groups, scoring, cv, direction); a search that
+        differs raises a ``ValueError`` naming the differing fields.
+    heartbeat_interval : int or None, default=60
+        For a URL ``storage``: seconds between the heartbeats of a running
+        trial. A trial whose worker was killed is failed by the next worker
+        that starts a trial after ``grace_period`` and re-run with the same
+        parameters (at most twice). ``None`` disables the heartbeat.
+    grace_period : int or None, default=None
+        Seconds without a heartbeat after which a running trial counts as dead;
+        ``None`` means ``2 * heartbeat_interval``.
     refit : bool, default=True
         Refit the best parameters on all of ``X`` as ``best_estimator_``.
     n_jobs : int, default=1
@@ -166,8 +187,10 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
     **Distributed studies.** Every trial's scores are kept in the study's storage
     (user attributes), so ``cv_results_`` lists the trials of every worker. Start
     any number of processes with the same ``storage`` and ``study_name``; a worker
-    killed mid-trial leaves that one trial ``RUNNING`` and loses nothing else, and
-    a new ``fit`` resumes the study until it holds ``n_trials`` finished trials.
+    killed mid-trial loses nothing else, its trial stays ``RUNNING`` until the
+    heartbeat's grace period has passed, then the next worker fails it and re-runs
+    its parameters, and a new ``fit`` resumes the study until it holds
+    ``n_trials`` finished trials.
 
     See Also
     --------
@@ -208,6 +231,8 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         storage=None,
         study_name=None,
         load_if_exists=True,
+        heartbeat_interval=60,
+        grace_period=None,
         refit=True,
         n_jobs=1,
         random_state=None,
@@ -225,6 +250,8 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.storage = storage
         self.study_name = study_name
         self.load_if_exists = load_if_exists
+        self.heartbeat_interval = heartbeat_interval
+        self.grace_period = grace_period
         self.refit = refit
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -242,7 +269,8 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         y : array-like of shape (n_records,) or (n_records, n_outputs), default=None
             Targets.
         groups : array-like of shape (n_records,), default=None
-            Group labels (for example patient IDs) passed to ``cv.split``.
+            Group labels (for example patient IDs) passed to ``cv.split``; with
+            an int ``cv`` they select grouped folds (see ``cv``).
         **fit_params : dict
             Passed to the estimator's ``fit``; per-record arrays are split by fold.
 
@@ -253,8 +281,9 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         """
         self._check_params()
         X, y, groups = indexable(X, y, groups)
-        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        cv = inner_cv(self.cv, y, groups, is_classifier(self.estimator))
         splits = list(cv.split(X, y, groups))
+        fingerprint = search_fingerprint(self, X, y, groups, cv, splits)
         self.n_splits_ = len(splits)
         self.scorer_ = check_scoring(self.estimator, scoring=self.scoring)
         level = optuna.logging.get_verbosity()
@@ -262,7 +291,8 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             optuna.logging.INFO if self.verbose else optuna.logging.WARNING
         )
         try:
-            study = self._make_study()
+            study = open_study(self)
+            check_fingerprint(study, fingerprint)
             prune = not isinstance(study.pruner, NopPruner)
             objective = Objective(self, X, y, fit_params, splits, self.scorer_, prune)
             self._optimize(study, objective)
@@ -275,16 +305,12 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         return self
 
     def _optimize(self, study, objective) -> None:
-        n_done = len(study.get_trials(deepcopy=False, states=FINISHED))
+        n_done = len(budget_trials(study))
         remaining = None if self.n_trials is None else self.n_trials - n_done
         if remaining is not None and remaining <= 0:
             return
         # Other workers fill the same study: stop once it holds n_trials in total.
-        callbacks = (
-            [MaxTrialsCallback(self.n_trials, states=FINISHED)]
-            if self.n_trials is not None
-            else []
-        )
+        callbacks = [StopAtBudget(self.n_trials)] if self.n_trials is not None else []
         with warnings.catch_warnings():
             # Optuna warns once per failed trial; our FitFailedWarning says more.
             warnings.filterwarnings("ignore", message=".*failed with value")
@@ -344,7 +370,8 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
                     f"CategoricalDistribution); got {dist!r}."
                 )
             self._check_param_path(probe, name, dist)
-        self._check_budget()
+        check_budget(self.n_trials, self.timeout)
+        check_heartbeat(self.heartbeat_interval, self.grace_period)
         if self.pruner is not None and not isinstance(self.pruner, NopPruner):
             if find_net(self.estimator) is None:
                 raise ValueError(
@@ -365,56 +392,6 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
                 f"param_distributions has an unknown parameter path {name!r} for "
                 f"{type(probe).__name__}: {exc}. Valid paths include: {valid[:30]}."
             ) from None
-
-    def _check_budget(self) -> None:
-        if self.n_trials is None and self.timeout is None:
-            raise ValueError(
-                "n_trials and timeout are both None, so the search would never stop; "
-                "set n_trials (e.g. 20) or timeout (seconds)."
-            )
-        if self.n_trials is not None and (
-            not isinstance(self.n_trials, numbers.Integral) or self.n_trials < 1
-        ):
-            raise ValueError(
-                f"n_trials must be a positive int or None; got {self.n_trials!r}."
-            )
-        if self.timeout is not None and (
-            not isinstance(self.timeout, numbers.Real) or self.timeout <= 0
-        ):
-            raise ValueError(
-                f"timeout must be a positive number or None; got {self.timeout!r}."
-            )
-
-    def _make_study(self) -> optuna.study.Study:
-        sampler = self.sampler
-        if sampler is None:
-            seed = self.random_state
-            if seed is not None and not isinstance(seed, numbers.Integral):
-                seed = int(check_random_state(seed).randint(np.iinfo(np.int32).max))
-            sampler = TPESampler(seed=seed)
-        try:
-            study = optuna.create_study(
-                storage=self.storage,
-                sampler=sampler,
-                pruner=self.pruner if self.pruner is not None else NopPruner(),
-                study_name=self.study_name,
-                direction="maximize",
-                load_if_exists=self.load_if_exists,
-            )
-        except optuna.exceptions.DuplicatedStudyError:
-            raise
-        except Exception as exc:
-            raise ValueError(
-                f"storage={self.storage!r} could not be opened: {exc}. Pass an Optuna "
-                "storage object or a valid URL such as 'sqlite:///study.db'."
-            ) from exc
-        if study.direction != StudyDirection.MAXIMIZE:
-            raise ValueError(
-                f"study_name={self.study_name!r} in storage is a "
-                f"'{study.direction.name}' study; OptunaSearchCV maximises. Use "
-                "another study_name."
-            )
-        return study
 
     # ----------------------------------------------------------- delegation ---
     @property

@@ -1,11 +1,13 @@
 """Ready Optuna search spaces for the architecture estimators and preprocessing.
 
-The ranges follow the study's space (PAPER_SPEC §7: log-uniform learning rate,
-normalisation method, RNN size/depth/dropout) widened with the usual knobs of each
-architecture. ``device="cpu"`` keeps models and batches small enough for a laptop
-(minutes per trial on a few hundred 10 s records); ``device="cuda"`` opens the deep
-and wide end. Every range only holds values the estimators accept, for example
-transformer widths divisible by every head count.
+The ranges follow the study's space (Marques & Oliveira 2025, arXiv:2503.08960:
+log-uniform learning rate, normalisation method, RNN size/depth/dropout) widened
+with the usual knobs of each architecture. ``device="cpu"`` keeps models and
+batches small enough for a laptop (minutes per trial on a few hundred 10 s
+records); ``device="cuda"`` opens the deep and wide end. Every range only holds
+values the estimators accept, for example transformer widths divisible by every
+head count. Spaces are keyed by the model registry's names, so each registered
+architecture is found under any of its aliases or its estimator's name.
 """
 
 from __future__ import annotations
@@ -19,62 +21,56 @@ from optuna.distributions import (
     IntDistribution,
 )
 
+from sklearn_ecg.classifiers import ECGClassifier, get_estimator_class
+from sklearn_ecg.models import list_models, resolve_model
+
 __all__ = ["search_space"]
 
 _Cat = CategoricalDistribution
 _Float = FloatDistribution
 _Int = IntDistribution
 
-# Canonical class name -> accepted spellings (registry names and aliases).
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "ECGResNetClassifier": ("resnet", "resnet1d"),
-    "ECGVGGClassifier": ("vgg", "vgg1d"),
-    "ECGAlexNetClassifier": ("alexnet", "alexnet1d"),
-    "ECGCRNNClassifier": ("crnn", "rnn"),
-    "ECGTransformerClassifier": ("transformer", "transformer1d"),
-    "ECGResTransformerClassifier": ("restransformer", "res_transformer"),
-    "ECGAttResNetClassifier": ("attresnet", "hsmnet"),
-    "ECGInceptionClassifier": ("inception", "inception1d", "inceptiontime"),
-    "ECGXResNetClassifier": ("xresnet", "xresnet1d"),
-}
-
 
 def _architecture(name: str, gpu: bool) -> dict[str, BaseDistribution]:
-    """Distributions over the architecture's own constructor parameters."""
+    """Distributions over the constructor parameters of the registered model ``name``.
+
+    Keyed by the model registry's canonical names; a test checks that every
+    built-in registered model has an entry.
+    """
     drop = _Float(0.0, 0.5)
     spaces = {
-        "ECGResNetClassifier": {
+        "resnet1d": {
             "depth": _Cat([18, 34, 50] if gpu else [18, 34]),
             "base_width": _Cat([32, 64, 128] if gpu else [16, 32, 64]),
             "kernel_size": _Cat([3, 5, 7, 9]),
             "drop_prob": drop,
         },
-        "ECGVGGClassifier": {
+        "vgg1d": {
             "depth": _Cat([11, 13, 16, 19] if gpu else [11, 13]),
             "batch_norm": _Cat([True, False]),
             "base_width": _Cat([32, 64] if gpu else [16, 32]),
             "drop_prob": drop,
         },
-        "ECGAlexNetClassifier": {
+        "alexnet1d": {
             "base_width": _Cat([32, 64] if gpu else [16, 32]),
             "drop_prob": drop,
         },
-        "ECGCRNNClassifier": {
-            # The study's CRNN space (PAPER_SPEC §7), "rnn" added.
+        "crnn1d": {
+            # The CRNN space of Marques & Oliveira (2025), "rnn" added.
             "rnn_type": _Cat(["lstm", "gru", "rnn"]),
             "hidden_size": _Cat([128, 256, 512] if gpu else [64, 128, 256]),
             "num_layers": _Cat([1, 2, 4] if gpu else [1, 2]),
             "bidirectional": _Cat([False, True]),
             "drop_prob": _Cat([0.0, 0.1, 0.3]),
         },
-        "ECGTransformerClassifier": {
+        "transformer1d": {
             # 64..512 are all divisible by 2, 4 and 8 heads.
             "embed_dim": _Cat([128, 256, 512] if gpu else [64, 128]),
             "num_heads": _Cat([2, 4, 8]),
             "num_layers": _Int(1, 6 if gpu else 3),
             "drop_prob": _Float(0.0, 0.3),
         },
-        "ECGResTransformerClassifier": {
+        "restransformer1d": {
             # Token width is a multiple of base_width (a power of two >= 16), so
             # every head count below divides it.
             "depth": _Cat([18, 34]),
@@ -83,25 +79,37 @@ def _architecture(name: str, gpu: bool) -> dict[str, BaseDistribution]:
             "num_layers": _Int(1, 4 if gpu else 2),
             "drop_prob": _Float(0.0, 0.3),
         },
-        "ECGAttResNetClassifier": {
+        "attresnet1d": {
             "depth": _Cat([18, 34]),
             "base_width": _Cat([32, 64] if gpu else [16, 32]),
             "num_heads": _Cat([2, 4, 8]),
             "drop_prob": drop,
         },
-        "ECGInceptionClassifier": {
+        "inception1d": {
             "depth": _Cat([3, 6, 9] if gpu else [3, 6]),
             "n_filters": _Cat([32, 64] if gpu else [16, 32]),
             "kernel_size": _Cat([20, 40]),
             "drop_prob": drop,
         },
-        "ECGXResNetClassifier": {
+        "xresnet1d": {
             "depth": _Cat([18, 34, 50, 101] if gpu else [18, 34]),
             "kernel_size": _Cat([3, 5, 7]),
             "base_width": _Cat([32, 64] if gpu else [16, 32]),
             "drop_prob": drop,
         },
+        "resnet1d_wang": {
+            "width": _Cat([32, 64, 128] if gpu else [16, 32, 64]),
+            "kernel_size": _Cat([3, 5, 7, 9]),
+            "stem_stride": _Cat([1, 2, 4] if gpu else [1, 2]),
+            "drop_prob": drop,
+        },
     }
+    if name not in spaces:
+        raise ValueError(
+            f"The registered model {name!r} has no ready search space (those with "
+            f"one: {', '.join(sorted(spaces))}). Pass your own dict of Optuna "
+            "distributions to OptunaSearchCV instead."
+        )
     return spaces[name]
 
 
@@ -127,20 +135,17 @@ def _training(gpu: bool, warm_start: bool) -> dict[str, BaseDistribution]:
     return space
 
 
-def _resolve(name) -> str:
-    if isinstance(name, type):
-        name = name.__name__
-    if not isinstance(name, str):
-        raise TypeError(
-            f"name must be an estimator class or a string; got {type(name).__name__}."
-        )
-    key = name.lower()
-    for canonical, aliases in _ALIASES.items():
-        if key == canonical.lower() or key in aliases:
-            return canonical
+def _registry_name(name) -> str:
+    """Return the registry's name for a model name, alias or estimator (class)."""
+    if isinstance(name, str) and name.lower() in list_models(include_aliases=True):
+        return resolve_model(name).registry_name
+    estimator = get_estimator_class(name)  # raises for unknown names
+    for model in list_models():
+        if estimator is not ECGClassifier and get_estimator_class(model) is estimator:
+            return model
     raise ValueError(
-        f"name={name!r} has no search space. Use one of {sorted(_ALIASES)} or a "
-        f"registry name such as {sorted(a[0] for a in _ALIASES.values())}."
+        f"name={name!r} names the generic ECGClassifier, which has no search space;"
+        " pass a registered model name instead (e.g. 'resnet1d')."
     )
 
 
@@ -161,8 +166,11 @@ def search_space(
     Parameters
     ----------
     name : str or type
-        The estimator class, its name (``"ECGResNetClassifier"``) or a registry
-        name or alias (``"resnet"``, ``"crnn"``, ``"inceptiontime"``).
+        A name or alias of the model registry (``"resnet1d"``, ``"crnn"``,
+        ``"inceptiontime"``, see :func:`~sklearn_ecg.models.list_models`), or an
+        estimator class or its name (``"ECGResNetClassifier"``), resolved by
+        :func:`~sklearn_ecg.classifiers.get_estimator_class`. Every built-in
+        registered architecture has a space.
     clf : str or None, default="clf"
         Pipeline step name of the classifier; ``None`` when the estimator is tuned
         on its own (keys are then bare parameter names).
@@ -219,7 +227,7 @@ def search_space(
     ):
         raise ValueError(f"sfreq={sfreq!r} must be a positive number of Hz.")
     gpu = device == "cuda"
-    canonical = _resolve(name)
+    canonical = _registry_name(name)
     prefix = f"{clf}__" if clf else ""
     params = {**_architecture(canonical, gpu), **_training(gpu, warm_start)}
     if augment is not None:
@@ -231,7 +239,7 @@ def search_space(
         params["crop_length"] = _Cat(list(crop_lengths))
     space = {f"{prefix}{k}": v for k, v in params.items()}
     if filt:
-        # The study's corrected band-pass is 1-45 Hz (PAPER_SPEC §9).
+        # The corrected band-pass of Marques & Oliveira (2025) is 1-45 Hz.
         space[f"{filt}__low_freq"] = _Float(0.05, 1.0, log=True)
         highs = [f for f in (40.0, 45.0, 100.0, 150.0) if f < 0.5 * sfreq]
         if highs:

@@ -1,11 +1,13 @@
 """Plain PyTorch ECG architectures and their registry.
 
-Every model maps ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)`` and
-names its classification layer ``final_layer``.
+Every built-in model subclasses :class:`ECGModule`: it maps
+``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``, stores its shape
+arguments and names its classification layer ``final_layer``.
 """
 
 from ._alexnet import AlexNet1d
 from ._attresnet import AttResNet1d
+from ._base import ECGModule, check_model_args
 from ._crnn import CRNN1d
 from ._inception import Inception1d
 from ._registry import get_model, list_models, register_model, resolve_model
@@ -20,6 +22,7 @@ __all__ = [
     "AlexNet1d",
     "AttResNet1d",
     "CRNN1d",
+    "ECGModule",
     "Inception1d",
     "ResNet1d",
     "ResNet1dWang",
@@ -28,6 +31,7 @@ __all__ = [
     "TransformerEncoder1d",
     "VGG1d",
     "XResNet1d",
+    "check_model_args",
     "get_model",
     "list_models",
     "register_model",

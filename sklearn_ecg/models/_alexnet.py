@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import check_model_args, init_paper_weights_
+from ._base import SHAPE_PARAMETERS, ECGModule
+from ._blocks import init_paper_weights_
 from ._registry import register_model
 
 _MIN_TIMES = 63  # shortest input the stem and the three max-pools accept
@@ -21,18 +22,15 @@ def _conv(c_in: int, c_out: int, k: int, stride: int = 1, pad: int = 0):
 
 
 @register_model("alexnet1d", aliases=("alexnet",))
-class AlexNet1d(nn.Module):
-    """AlexNet for 1-D signals, with batch normalisation after each convolution.
+class AlexNet1d(ECGModule):
+    __doc__ = f"""1-D AlexNet with batch normalisation after each convolution.
+
+    Inputs shorter than 63 samples (the least the strided stem and three
+    pools accept) are zero-padded at the end.
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples. Inputs shorter than 63 samples (the least the
-        strided stem and three pools accept) are zero-padded at the end.
-    n_outputs : int
-        Number of logits.
+{SHAPE_PARAMETERS}
     drop_prob : float, default=0.5
         Dropout before each hidden linear layer of the head.
     hidden_size : int, default=4096
@@ -64,8 +62,7 @@ class AlexNet1d(nn.Module):
         hidden_size: int = 4096,
         base_width: int = 64,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         if base_width < 1:
             raise ValueError(f"base_width={base_width!r} must be a positive int.")
         w1, w2, w3, w4 = (c * base_width // 64 for c in (64, 192, 384, 256))
@@ -92,8 +89,8 @@ class AlexNet1d(nn.Module):
         self.final_layer = nn.Linear(hidden_size, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         if x.shape[-1] < _MIN_TIMES:
             x = nn.functional.pad(x, (0, _MIN_TIMES - x.shape[-1]))
-        return self.final_layer(self.classifier(self.pool(self.features(x))))
+        return self.classifier(self.pool(self.features(x)))

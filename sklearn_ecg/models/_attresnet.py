@@ -5,38 +5,32 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import (
     SelfAttentionPooling,
-    check_model_args,
     init_paper_weights_,
     resnet_trunk_length,
 )
 from ._registry import register_model
-from ._resnet import ResNetTrunk1d
+from ._resnet import TRUNK_PARAMETERS, ResNetTrunk1d
 
 
 @register_model("attresnet1d", aliases=("attresnet", "hsmnet"))
-class AttResNet1d(nn.Module):
-    """Headless ResNet1d followed by one multi-head self-attention layer.
+class AttResNet1d(ECGModule):
+    __doc__ = f"""Headless ResNet1d followed by one multi-head self-attention layer.
 
     The trunk's time steps become tokens, attend to each other once (Q = K = V,
     no positional encoding) and are averaged (or flattened) before the head.
 
+    ``n_times`` fixes the head width when ``reduction="none"``.
+
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples (fixes the head width when ``reduction="none"``).
-    n_outputs : int
-        Number of logits.
-    depth : {18, 34, 50, 101, 152}, default=18
-        Depth of the ResNet trunk.
-    base_width : int, default=64
-        Width of the trunk's first stage.
+{SHAPE_PARAMETERS}
+{TRUNK_PARAMETERS}
     num_heads : int, default=8
         Attention heads (the reference ignored this argument).
-    reduction : {"mean", "none"}, default="mean"
+    reduction : {{"mean", "none"}}, default="mean"
         Token reduction; ``"none"`` ties the model to ``n_times``.
     drop_prob : float, default=0.0
         Dropout on the attention weights.
@@ -69,8 +63,7 @@ class AttResNet1d(nn.Module):
         reduction: str = "mean",
         drop_prob: float = 0.0,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         self.trunk = ResNetTrunk1d(n_leads, depth=depth, base_width=base_width)
         width = self.trunk.n_features_out
         self.attention = SelfAttentionPooling(width, num_heads, drop_prob, reduction)
@@ -80,7 +73,7 @@ class AttResNet1d(nn.Module):
         self.final_layer = nn.Linear(n_features, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         tokens = self.trunk(x).transpose(1, 2)
-        return self.final_layer(self.attention(tokens))
+        return self.attention(tokens)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 from torch import nn
@@ -127,7 +126,7 @@ class Bottleneck1d(nn.Module):
 
 
 def init_weights(module: nn.Module) -> None:
-    """Apply the package's initialisation (PAPER_SPEC §2.9) to every submodule.
+    """Apply the package's initialisation (Marques & Oliveira 2025) to every module.
 
     Convolutions get Kaiming-normal (fan_out, ReLU) weights, linear layers
     N(0, 0.01²), batch norms weight 1 and bias 0; all biases start at 0. Draws
@@ -166,7 +165,7 @@ def init_weights(module: nn.Module) -> None:
 
 
 def init_paper_weights_(module: nn.Module) -> nn.Module:
-    """Initialise a model in place as in the seed paper (PAPER_SPEC §2.9).
+    """Initialise a model in place as in Marques & Oliveira (2025, arXiv:2503.08960).
 
     Convolutions get Kaiming-normal weights (fan-out, ReLU), linear layers
     N(0, 0.01²), batch norms weight 1 and bias 0, attention projections
@@ -343,34 +342,6 @@ class ConvBNAct(nn.Sequential):
         """Re-apply the zero-BN start after a global initialisation."""
         if self.zero_bn:
             nn.init.zeros_(self[1].weight)
-
-
-def check_model_args(n_leads: int, n_times: int, n_outputs: int, drop_prob=None):
-    """Validate the arguments every model shares; raise ``ValueError`` if bad.
-
-    Parameters
-    ----------
-    n_leads, n_times, n_outputs : int
-        Positive integers.
-    drop_prob : float or None, default=None
-        Dropout probability in [0, 1) when given.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.models._blocks import check_model_args
-    >>> check_model_args(12, 1000, 5, 0.1)
-    """
-    for name, value in (
-        ("n_leads", n_leads),
-        ("n_times", n_times),
-        ("n_outputs", n_outputs),
-    ):
-        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-            raise TypeError(f"{name}={value!r} must be an int.")
-        if value < 1:
-            raise ValueError(f"{name}={value!r} must be a positive int.")
-    if drop_prob is not None and not 0.0 <= float(drop_prob) < 1.0:
-        raise ValueError(f"drop_prob={drop_prob!r} must lie in [0, 1).")
 
 
 class SelfAttentionPooling(nn.Module):

@@ -5,16 +5,17 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import check_model_args, init_paper_weights_
+from ._base import SHAPE_PARAMETERS, ECGModule
+from ._blocks import init_paper_weights_
 from ._registry import register_model
-from ._resnet import ResNetTrunk1d
+from ._resnet import TRUNK_PARAMETERS, ResNetTrunk1d
 
 _RNNS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
 
-@register_model("crnn1d", aliases=("crnn",))
-class CRNN1d(nn.Module):
-    """Convolutional-recurrent network: ResNet trunk tokens read by an RNN.
+@register_model("crnn1d", aliases=("crnn", "rnn"))
+class CRNN1d(ECGModule):
+    __doc__ = f"""Convolutional-recurrent network: ResNet trunk tokens read by an RNN.
 
     The head reads the final hidden state of the last layer; for a
     bidirectional RNN, the final forward and backward states are concatenated
@@ -23,13 +24,8 @@ class CRNN1d(nn.Module):
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples.
-    n_outputs : int
-        Number of logits.
-    rnn_type : {"lstm", "gru", "rnn"}, default="lstm"
+{SHAPE_PARAMETERS}
+    rnn_type : {{"lstm", "gru", "rnn"}}, default="lstm"
         Recurrent cell.
     hidden_size : int, default=256
         Hidden units per direction.
@@ -37,10 +33,7 @@ class CRNN1d(nn.Module):
         Stacked recurrent layers.
     bidirectional : bool, default=False
         Run the recurrence in both directions.
-    depth : {18, 34, 50, 101, 152}, default=18
-        Depth of the ResNet trunk.
-    base_width : int, default=64
-        Width of the trunk's first stage.
+{TRUNK_PARAMETERS}
     drop_prob : float, default=0.1
         Dropout between recurrent layers (ignored when ``num_layers == 1``).
 
@@ -74,8 +67,7 @@ class CRNN1d(nn.Module):
         base_width: int = 64,
         drop_prob: float = 0.1,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         if rnn_type not in _RNNS:
             raise ValueError(f"rnn_type={rnn_type!r} must be one of {list(_RNNS)}.")
         if num_layers < 1 or hidden_size < 1:
@@ -95,10 +87,9 @@ class CRNN1d(nn.Module):
         self.final_layer = nn.Linear(hidden_size * self.n_directions, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         _, state = self.rnn(self.trunk(x).transpose(1, 2))
         h_n = state[0] if isinstance(state, tuple) else state
         # h_n is (num_layers * directions, batch, hidden); keep the last layer's.
-        last = h_n[-self.n_directions :].transpose(0, 1).flatten(1)
-        return self.final_layer(last)
+        return h_n[-self.n_directions :].transpose(0, 1).flatten(1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import check_model_args, init_paper_weights_
+from ._base import SHAPE_PARAMETERS, ECGModule
+from ._blocks import init_paper_weights_
 from ._registry import register_model
 
 
@@ -49,18 +50,13 @@ class _Shortcut(nn.Module):
         return torch.relu(x + self.proj(res))
 
 
-@register_model("inception1d", aliases=("inceptiontime",))
-class Inception1d(nn.Module):
-    """InceptionTime: stacked inception modules with a residual every three.
+@register_model("inception1d", aliases=("inceptiontime", "inception"))
+class Inception1d(ECGModule):
+    __doc__ = f"""InceptionTime: stacked inception modules with a residual every three.
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples.
-    n_outputs : int
-        Number of logits.
+{SHAPE_PARAMETERS}
     n_filters : int, default=32
         Filters per branch; each module outputs ``4 * n_filters`` channels.
     depth : int, default=6
@@ -100,8 +96,7 @@ class Inception1d(nn.Module):
         bottleneck: int = 32,
         drop_prob: float = 0.0,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         if depth < 1 or kernel_size < 4:
             raise ValueError(
                 f"depth={depth} must be >= 1 and kernel_size={kernel_size} >= 4."
@@ -119,12 +114,12 @@ class Inception1d(nn.Module):
         self.final_layer = nn.Linear(width, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         res = x
         for d, block in enumerate(self.blocks):
             x = block(x)
             if d % 3 == 2:
                 x = self.shortcuts[d // 3](x, res)
                 res = x
-        return self.final_layer(self.dropout(x.mean(-1)))
+        return self.dropout(x.mean(-1))

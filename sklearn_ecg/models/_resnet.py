@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ._base import SHAPE_PARAMETERS, ECGModule
 from ._blocks import BasicBlock1d, Bottleneck1d, conv1d, init_weights
 from ._registry import register_model
 
@@ -16,6 +17,14 @@ RESNET_DEPTHS = {
     101: (Bottleneck1d, (3, 4, 23, 3)),
     152: (Bottleneck1d, (3, 8, 36, 3)),
 }
+
+
+#: numpydoc entries of the trunk arguments of the models built on ResNetTrunk1d.
+TRUNK_PARAMETERS = """\
+    depth : {18, 34, 50, 101, 152}, default=18
+        Depth of the ResNet trunk.
+    base_width : int, default=64
+        Width of the trunk's first stage."""
 
 
 def _check_int(name: str, value, minimum: int) -> int:
@@ -88,9 +97,9 @@ class ResNetTrunk1d(nn.Sequential):
         self.n_features_out = in_ch
 
 
-@register_model("resnet1d")
-class ResNet1d(nn.Module):
-    """1-D ResNet for multi-lead ECG classification (torchvision layout).
+@register_model("resnet1d", aliases=("resnet",))
+class ResNet1d(ECGModule):
+    __doc__ = f"""1-D ResNet for multi-lead ECG classification (torchvision layout).
 
     Stem ``Conv(k=kernel_size, stride 2) -> BN -> ReLU -> MaxPool(3, 2)``, four
     residual stages (widths ``base_width * (1, 2, 4, 8)``, stride 2 at the start
@@ -103,13 +112,8 @@ class ResNet1d(nn.Module):
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads (channels).
-    n_times : int
-        Number of time samples the model is built for (checked to be >= 1).
-    n_outputs : int
-        Number of logits.
-    depth : {18, 34, 50, 101, 152}, default=18
+{SHAPE_PARAMETERS}
+    depth : {{18, 34, 50, 101, 152}}, default=18
         Basic blocks for 18/34, bottleneck (v1.5) blocks for 50/101/152.
     base_width : int, default=64
         Channels of the first stage; smaller values give much faster models
@@ -154,12 +158,7 @@ class ResNet1d(nn.Module):
         kernel_size: int = 7,
         drop_prob: float = 0.0,
     ):
-        super().__init__()
-        _check_int("n_times", n_times, 1)
-        _check_int("n_outputs", n_outputs, 1)
-        if not 0.0 <= float(drop_prob) < 1.0:
-            raise ValueError(f"drop_prob must be in [0, 1), got {drop_prob!r}.")
-        self.n_leads, self.n_times, self.n_outputs = n_leads, n_times, n_outputs
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         self.trunk = ResNetTrunk1d(n_leads, depth, base_width, kernel_size)
         self.pool = nn.AdaptiveAvgPool1d(1)
         self.dropout = nn.Dropout(drop_prob)
@@ -171,5 +170,9 @@ class ResNet1d(nn.Module):
         return self.pool(self.trunk(x)).flatten(1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``.
+
+        The dropout before the head is not part of :meth:`forward_features`, so
+        that the features are those of the paper's model in training mode too.
+        """
         return self.final_layer(self.dropout(self.forward_features(x)))

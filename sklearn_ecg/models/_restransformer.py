@@ -5,32 +5,25 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import SinusoidalPositionalEncoding, check_model_args, init_paper_weights_
+from ._base import SHAPE_PARAMETERS, ECGModule
+from ._blocks import SinusoidalPositionalEncoding, init_paper_weights_
 from ._registry import register_model
-from ._resnet import ResNetTrunk1d
+from ._resnet import TRUNK_PARAMETERS, ResNetTrunk1d
 from ._transformer import make_encoder
 
 
-@register_model("restransformer1d", aliases=("restransformer",))
-class ResTransformer1d(nn.Module):
-    """ResNet trunk tokens, sinusoidal positions and a post-LN Transformer encoder.
+@register_model("restransformer1d", aliases=("restransformer", "res_transformer"))
+class ResTransformer1d(ECGModule):
+    __doc__ = f"""ResNet trunk tokens, sinusoidal positions and a post-LN Transformer.
 
     The token width is the trunk's output width (the reference passed a fixed
     "resnet18" flag whatever the trunk); tokens are averaged before the head.
+    Tokens are ``8 * base_width`` wide for depths 18/34.
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples.
-    n_outputs : int
-        Number of logits.
-    depth : {18, 34, 50, 101, 152}, default=18
-        Depth of the ResNet trunk.
-    base_width : int, default=64
-        Width of the trunk's first stage (tokens are ``8 * base_width`` wide for
-        depths 18/34).
+{SHAPE_PARAMETERS}
+{TRUNK_PARAMETERS}
     num_heads : int, default=4
         Attention heads; must divide the token width.
     num_layers : int, default=2
@@ -64,8 +57,7 @@ class ResTransformer1d(nn.Module):
         num_layers: int = 2,
         drop_prob: float = 0.1,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         self.trunk = ResNetTrunk1d(n_leads, depth=depth, base_width=base_width)
         width = self.trunk.n_features_out
         self.pos_encoding = SinusoidalPositionalEncoding(width, 5000, drop_prob)
@@ -73,7 +65,7 @@ class ResTransformer1d(nn.Module):
         self.final_layer = nn.Linear(width, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         tokens = self.pos_encoding(self.trunk(x).transpose(1, 2))
-        return self.final_layer(self.encoder(tokens).mean(1))
+        return self.encoder(tokens).mean(1)

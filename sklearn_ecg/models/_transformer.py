@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import SinusoidalPositionalEncoding, check_model_args, init_paper_weights_
+from ._base import SHAPE_PARAMETERS, ECGModule
+from ._blocks import SinusoidalPositionalEncoding, init_paper_weights_
 from ._registry import register_model
 
 
@@ -51,8 +52,8 @@ def make_encoder(
 
 
 @register_model("transformer1d", aliases=("transformer",))
-class TransformerEncoder1d(nn.Module):
-    """Transformer encoder over embedded ECG tokens.
+class TransformerEncoder1d(ECGModule):
+    __doc__ = f"""Transformer encoder over embedded ECG tokens.
 
     The paper embedded every raw sample with a 3-tap convolution, which costs
     O(T²) attention at 5,000 samples. Here the embedding is either that
@@ -62,26 +63,22 @@ class TransformerEncoder1d(nn.Module):
     a sinusoidal positional encoding and are pooled by their mean or a learned
     CLS token.
 
+    ``n_times // patch_size`` tokens must not exceed ``max_len``.
+
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples; ``n_times // patch_size`` tokens must not exceed
-        ``max_len``.
-    n_outputs : int
-        Number of logits.
+{SHAPE_PARAMETERS}
     embed_dim : int, default=128
         Token width E (the paper used 256 or 512).
     num_heads : int, default=4
         Attention heads; must divide ``embed_dim``.
     num_layers : int, default=2
         Encoder layers.
-    embedding : {"conv", "patch"}, default="conv"
+    embedding : {{"conv", "patch"}}, default="conv"
         How samples become tokens (see above).
     patch_size : int, default=10
         Samples per token (20 ms at 500 Hz).
-    pooling : {"mean", "cls"}, default="mean"
+    pooling : {{"mean", "cls"}}, default="mean"
         How tokens are reduced to one vector.
     drop_prob : float, default=0.1
         Dropout in the encoder layers and after the positional encoding.
@@ -116,8 +113,7 @@ class TransformerEncoder1d(nn.Module):
         drop_prob: float = 0.1,
         max_len: int = 5000,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         _check_choice("embedding", embedding, ("conv", "patch"))
         _check_choice("pooling", pooling, ("mean", "cls"))
         if not 1 <= patch_size <= n_times:
@@ -138,13 +134,13 @@ class TransformerEncoder1d(nn.Module):
         self.final_layer = nn.Linear(embed_dim, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         tokens = self.pos_encoding(self.embed(x).transpose(1, 2))
         if self.pooling == "cls":
             cls = self.cls_token.expand(tokens.shape[0], -1, -1)
-            return self.final_layer(self.encoder(torch.cat([cls, tokens], 1))[:, 0])
-        return self.final_layer(self.encoder(tokens).mean(1))
+            return self.encoder(torch.cat([cls, tokens], 1))[:, 0]
+        return self.encoder(tokens).mean(1)
 
 
 def _check_choice(name: str, value, choices) -> None:

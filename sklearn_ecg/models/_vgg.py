@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import check_model_args, init_paper_weights_
+from ._base import SHAPE_PARAMETERS, ECGModule
+from ._blocks import init_paper_weights_
 from ._registry import register_model
 
 # torchvision's configurations A, B, D, E: widths of 3-tap convolutions, "M" = pool.
@@ -20,23 +21,20 @@ _CONFIGS = {
 
 
 @register_model("vgg1d", aliases=("vgg",))
-class VGG1d(nn.Module):
-    """VGG network for 1-D signals (depths 11/13/16/19, with or without BN).
+class VGG1d(ECGModule):
+    __doc__ = f"""VGG network for 1-D signals (depths 11/13/16/19, with or without BN).
 
     Five stages of 3-tap convolutions separated by max-pooling halve the time axis
     five times; an adaptive average pool to 7 steps makes the head independent of
     the input length (the reference pooled in 2-D by mistake, which also averaged
-    the channels, PAPER_SPEC §2.11.1).
+    the channels, as noted by Marques & Oliveira 2025, arXiv:2503.08960).
+
+    Any input length works: the pooling rounds up.
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples (any length: pooling rounds up).
-    n_outputs : int
-        Number of logits.
-    depth : {11, 13, 16, 19}, default=16
+{SHAPE_PARAMETERS}
+    depth : {{11, 13, 16, 19}}, default=16
         Number of weight layers (torchvision configurations A, B, D, E).
     batch_norm : bool, default=True
         Whether each convolution is followed by batch normalisation.
@@ -73,8 +71,7 @@ class VGG1d(nn.Module):
         hidden_size: int = 4096,
         base_width: int = 64,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         if depth not in _CONFIGS:
             raise ValueError(f"depth={depth!r} must be one of {sorted(_CONFIGS)}.")
         if base_width < 1:
@@ -94,9 +91,9 @@ class VGG1d(nn.Module):
         self.final_layer = nn.Linear(hidden_size, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
-        return self.final_layer(self.classifier(self.pool(self.features(x))))
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
+        return self.classifier(self.pool(self.features(x)))
 
 
 def _make_features(config, in_channels: int, batch_norm: bool) -> nn.Sequential:

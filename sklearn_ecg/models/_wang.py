@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import ConvBNAct, check_model_args, init_paper_weights_
+from ._base import SHAPE_PARAMETERS, ECGModule
+from ._blocks import ConvBNAct, init_paper_weights_
 from ._registry import register_model
 
 
@@ -29,8 +30,8 @@ class _WangBlock(nn.Module):
 
 
 @register_model("resnet1d_wang", aliases=("wang", "fast"))
-class ResNet1dWang(nn.Module):
-    """Compact three-block residual network, the package's fast CPU default.
+class ResNet1dWang(ECGModule):
+    __doc__ = f"""Compact three-block residual network, the package's fast CPU default.
 
     Three residual blocks of three convolutions (64, 128, 128 filters) at full time
     resolution after an optional stride-``stem_stride`` input pooling, then global
@@ -40,12 +41,7 @@ class ResNet1dWang(nn.Module):
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples.
-    n_outputs : int
-        Number of logits.
+{SHAPE_PARAMETERS}
     width : int, default=64
         Filters of the first block; the other two have ``2 * width``.
     kernel_size : int, default=5
@@ -83,8 +79,7 @@ class ResNet1dWang(nn.Module):
         stem_stride: int = 1,
         drop_prob: float = 0.0,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         if not 1 <= stem_stride <= n_times:
             raise ValueError(f"stem_stride={stem_stride} must lie in [1, n_times].")
         self.stem = nn.AvgPool1d(stem_stride) if stem_stride > 1 else nn.Identity()
@@ -98,7 +93,7 @@ class ResNet1dWang(nn.Module):
         self.final_layer = nn.Linear(4 * width, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         z = self.blocks(self.stem(x))
-        return self.final_layer(self.dropout(torch.cat([z.mean(-1), z.amax(-1)], 1)))
+        return self.dropout(torch.cat([z.mean(-1), z.amax(-1)], 1))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._blocks import ConvBNAct, check_model_args, init_paper_weights_
+from ._base import SHAPE_PARAMETERS, ECGModule
+from ._blocks import ConvBNAct, init_paper_weights_
 from ._registry import register_model
 
 _LAYERS = {
@@ -61,8 +62,8 @@ class XResBlock(nn.Module):
 
 
 @register_model("xresnet1d", aliases=("xresnet",))
-class XResNet1d(nn.Module):
-    """XResNet for 1-D signals (fastai's xresnet, ported by Strodthoff et al.).
+class XResNet1d(ECGModule):
+    __doc__ = f"""1-D XResNet (fastai's xresnet, as ported by Strodthoff et al.).
 
     Differences to ResNet1d: a three-convolution stem, average-pool shortcuts
     (ResNet-D), a zero-initialised last BN in every block, kernels of 5 taps and
@@ -72,13 +73,8 @@ class XResNet1d(nn.Module):
 
     Parameters
     ----------
-    n_leads : int
-        Number of input leads.
-    n_times : int
-        Number of input samples.
-    n_outputs : int
-        Number of logits.
-    depth : {18, 34, 50, 101, 152}, default=50
+{SHAPE_PARAMETERS}
+    depth : {{18, 34, 50, 101, 152}}, default=50
         Network depth.
     kernel_size : int, default=5
         Kernel of the stem and block convolutions.
@@ -118,8 +114,7 @@ class XResNet1d(nn.Module):
         hidden_size: int = 512,
         drop_prob: float = 0.5,
     ):
-        super().__init__()
-        check_model_args(n_leads, n_times, n_outputs, drop_prob)
+        super().__init__(n_leads, n_times, n_outputs, drop_prob)
         if depth not in _LAYERS:
             raise ValueError(f"depth={depth!r} must be one of {sorted(_LAYERS)}.")
         if base_width < 2:
@@ -155,11 +150,10 @@ class XResNet1d(nn.Module):
         self.final_layer = nn.Linear(hidden_size, n_outputs)
         init_paper_weights_(self)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map ``(batch, n_leads, n_times)`` to logits ``(batch, n_outputs)``."""
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_leads, n_times)`` to the input of ``final_layer``."""
         z = self.stages(self.stem(x))
-        pooled = torch.cat([z.mean(-1), z.amax(-1)], 1)
-        return self.final_layer(self.head(pooled))
+        return self.head(torch.cat([z.mean(-1), z.amax(-1)], 1))
 
 
 def _make_stage(expansion, n_in, n_hidden, n_blocks, stride, k) -> nn.Sequential:

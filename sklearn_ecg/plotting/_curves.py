@@ -64,6 +64,7 @@ def plot_roc_curve(
     pos_label=1,
     name: str | None = None,
     ax=None,
+    chance_level: bool = True,
 ) -> RocCurveDisplay:
     """ROC curve with a bootstrap confidence band and the AUROC interval.
 
@@ -85,6 +86,9 @@ def plot_roc_curve(
         Curve name in the legend.
     ax : matplotlib Axes or None, default=None
         Axes to draw in.
+    chance_level : bool, default=True
+        Draw the chance diagonal; pass False for all but one of several curves
+        drawn in the same axes.
 
     Returns
     -------
@@ -105,7 +109,7 @@ def plot_roc_curve(
     y, s = _check_binary(y_true, y_score, pos_label)
     _, ax = get_axes(ax, (5, 5))
     disp = RocCurveDisplay.from_predictions(
-        y, s, ax=ax, name=name, plot_chance_level=True
+        y, s, ax=ax, name=name, plot_chance_level=chance_level
     )
     disp.ci_, disp.band_ = None, None
     if n_resamples:

@@ -42,7 +42,9 @@ def _series(rows, key):
     return np.array([row.get(key, np.nan) for row in rows], dtype=float)
 
 
-def plot_learning_curves(history, *, keys=None, mark_best: str = "valid_loss"):
+def plot_learning_curves(
+    history, *, keys=None, mark_best: str = "valid_loss", axes=None
+):
     """Plot losses and validation metrics per epoch.
 
     Losses (keys ending in ``loss``: ``train_loss``, ``valid_loss``) go in the
@@ -59,11 +61,15 @@ def plot_learning_curves(history, *, keys=None, mark_best: str = "valid_loss"):
         Entries to plot; ``None`` plots every numeric entry except bookkeeping.
     mark_best : str or None, default="valid_loss"
         Entry whose minimum is marked with a vertical line; ``None`` for none.
+    axes : sequence of matplotlib Axes or None, default=None
+        Axes to draw the panels in (losses first, then scores), e.g. one column
+        of a grid comparing several runs; ``None`` creates a new figure.
 
     Returns
     -------
     fig : matplotlib Figure
-        One panel for losses and, when there are any, one for the scores.
+        One panel for losses and, when there are any, one for the scores (the
+        figure of ``axes`` when given).
 
     Examples
     --------
@@ -87,8 +93,16 @@ def plot_learning_curves(history, *, keys=None, mark_best: str = "valid_loss"):
     groups = [[k for k in keys if k.endswith("loss")]]
     groups.append([k for k in keys if not k.endswith("loss")])
     groups = [g for g in groups if g]
-    fig, axes = plt.subplots(1, len(groups), figsize=(5 * len(groups), 3.5))
-    axes = np.atleast_1d(axes)
+    created = axes is None
+    if created:
+        fig, axes = plt.subplots(1, len(groups), figsize=(5 * len(groups), 3.5))
+    elif len(axes) < len(groups):
+        raise ValueError(
+            f"axes has {len(axes)} Axes but the history needs {len(groups)} "
+            "panels (losses, scores); pass one Axes per panel."
+        )
+    axes = np.atleast_1d(axes)[: len(groups)]
+    fig = axes[0].figure
     epochs = _series(rows, "epoch") if "epoch" in rows[0] else np.arange(len(rows)) + 1
     for ax, group in zip(axes, groups):
         for key in group:
@@ -102,5 +116,6 @@ def plot_learning_curves(history, *, keys=None, mark_best: str = "valid_loss"):
             best = epochs[int(np.nanargmin(values))]
             for ax in axes:
                 ax.axvline(best, color="grey", linestyle=":", label="_best")
-    fig.tight_layout()
+    if created:
+        fig.tight_layout()
     return fig

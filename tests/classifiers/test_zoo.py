@@ -1,6 +1,8 @@
 """Zoo estimators: architecture arguments, train-time augmentation and crops,
 windowed inference."""
 
+import inspect
+
 import numpy as np
 import pytest
 import torch
@@ -37,6 +39,7 @@ ZOO = {
         M.XResNet1d,
     ),
     "ECGResNetWangClassifier": ({"width": 4}, M.ResNet1dWang),
+    "ECGResNetClassifier": ({"base_width": 4, "kernel_size": 5}, M.ResNet1d),
 }
 
 
@@ -78,6 +81,72 @@ def test_crnn_arguments_are_tunable_by_name(data):
     est2.fit(*data)
     assert isinstance(est2.module_.rnn, torch.nn.LSTM)
     assert not est2.module_.rnn.bidirectional and est2.module_.rnn.num_layers == 1
+
+
+BUILTIN_MODELS = [
+    n for n in M.list_models() if M.resolve_model(n).__name__ in M.__all__
+]
+ARCHITECTURE_ESTIMATORS = sorted(
+    name
+    for name in C.__all__
+    if isinstance(getattr(C, name), type)
+    and issubclass(getattr(C, name), C.ArchitectureClassifier)
+    and getattr(C, name) is not C.ArchitectureClassifier
+)
+
+
+def test_every_registered_model_has_one_estimator_in_the_zoo():
+    assert sorted(ZOO) == ARCHITECTURE_ESTIMATORS
+    assert sorted(m.registry_name for _, m in ZOO.values()) == sorted(BUILTIN_MODELS)
+    for name in BUILTIN_MODELS:
+        assert C.get_estimator_class(name).__name__ in ZOO
+
+
+def _defaults(callable_):
+    return {
+        p.name: p.default
+        for p in inspect.signature(callable_).parameters.values()
+        if p.default is not p.empty
+    }
+
+
+@pytest.mark.parametrize("name", ARCHITECTURE_ESTIMATORS)
+def test_estimator_defaults_equal_the_models_or_are_documented(name):
+    cls = getattr(C, name)
+    model = M.resolve_model(cls._module_name)
+    model_defaults, defaults = _defaults(model), _defaults(cls)
+    assert set(cls._module_params) <= set(defaults)
+    assert set(cls._module_params) | set(cls._excluded_params) == set(model_defaults)
+    for arg, model_default in model_defaults.items():
+        if arg in cls._excluded_params:
+            # Deliberately not exposed: not a parameter, and the reason is given.
+            assert arg not in defaults and len(cls._excluded_params[arg]) > 20
+        elif arg in cls._default_overrides:
+            default, reason = cls._default_overrides[arg]
+            assert defaults[arg] == default != model_default
+            assert reason.split()[-1] in cls.__doc__ and len(reason) > 20
+            assert f"{arg} : int, default={default!r}" in cls.__doc__
+        else:
+            assert defaults[arg] == model_default, arg
+        if arg in cls._module_params:
+            assert f"\n    {arg} : " in cls.__doc__, arg
+
+
+def test_deliberate_differences():
+    assert C.ECGResNetClassifier().base_width == 16
+    assert _defaults(M.ResNet1d)["base_width"] == 64
+    assert "max_len" not in C.ECGTransformerClassifier().get_params()
+
+
+def test_architecture_arguments_bind_by_position_and_keyword():
+    est = C.ECGVGGClassifier(11, base_width=4, max_epochs=2)
+    assert (est.depth, est.base_width, est.batch_norm) == (11, 4, True)
+    assert est.max_epochs == 2
+    assert clone(est).get_params() == est.get_params()
+    with pytest.raises(TypeError, match="multiple values"):
+        C.ECGVGGClassifier(11, depth=13)
+    with pytest.raises(TypeError, match="max_len"):
+        C.ECGTransformerClassifier(max_len=100)
 
 
 @pytest.fixture(scope="module")

@@ -107,3 +107,25 @@ def test_report_clips_unit_range_scores_only():
     default = repeated_cv_report(LogisticRegression(), X, y, random_state=0)
     assert (default.summary["ci_high"] <= 1.0).all()
     assert (default.summary["ci_low"] >= 0.0).all()
+
+
+def test_nadeau_bengio_ratio_uses_the_actual_fold_sizes():
+    from sklearn.model_selection import KFold
+
+    from sklearn_ecg.metrics import nadeau_bengio_ratio
+
+    assert nadeau_bengio_ratio([8, 8, 9], [4, 4, 3]) == pytest.approx(
+        (0.5 + 0.5 + 3 / 9) / 3
+    )
+    with pytest.raises(ValueError, match="n_train and n_test"):
+        nadeau_bengio_ratio([8, 0], [4, 4])
+    # 23 records in 5 folds: test sizes 5, 5, 5, 4, 4, not a fixed 1/5.
+    X = np.arange(23.0)[:, None]
+    y = np.arange(23) % 2
+    rep = repeated_cv_report(LogisticRegression(), X, y, cv=KFold(5),
+                             scoring=["roc_auc"])  # fmt: skip
+    ratio = np.mean(rep.folds["n_test"] / rep.folds["n_train"])
+    assert ratio != pytest.approx(0.25)
+    expected = t_interval(rep.folds["roc_auc"], test_train_ratio=ratio, bounds=(0, 1))
+    row = rep.summary.loc["roc_auc"]
+    assert (row["mean"], row["ci_low"], row["ci_high"]) == pytest.approx(expected)

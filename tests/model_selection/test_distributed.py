@@ -1,11 +1,11 @@
 """Several OS processes on one study, and resuming after a killed worker."""
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -15,37 +15,11 @@ from optuna.trial import TrialState
 
 from sklearn_ecg.model_selection import OptunaSearchCV
 
+from ._workers import HEARTBEAT_WORKER, wait_for
+from ._workers import env as _env
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "plot_optuna_distributed.py"
-
-# A worker whose every fit sleeps, so that it can be killed in the middle of a study.
-SLOW_WORKER = textwrap.dedent(
-    """
-    import sys, time
-    import numpy as np
-    from optuna.distributions import FloatDistribution
-    from sklearn.linear_model import LogisticRegression
-    from sklearn_ecg.model_selection import OptunaSearchCV
-
-    class SlowLR(LogisticRegression):
-        def fit(self, X, y):
-            time.sleep(0.2)
-            return super().fit(X, y)
-
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(60, 5)); y = (X[:, 0] > 0).astype(int)
-    OptunaSearchCV(SlowLR(), {"C": FloatDistribution(1e-3, 1e2, log=True)}, cv=2,
-                   n_trials=100, storage=sys.argv[1], study_name="kill",
-                   random_state=0).fit(X, y)
-    """
-)
-
-
-def _env():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    env.setdefault("OMP_NUM_THREADS", "1")
-    return env
 
 
 # Runs the example's worker after a barrier: the slow imports come first, then each
@@ -107,53 +81,66 @@ def test_two_processes_complete_one_journal_study(tmp_path):
     assert sorted(t.number for t in study.trials) == list(range(len(study.trials)))
 
 
-def test_study_resumes_after_worker_is_killed(tmp_path):
-    url = f"sqlite:///{tmp_path / 'kill.db'}"
+@pytest.mark.slow
+def test_heartbeat_fails_and_reruns_the_trial_of_a_killed_worker(tmp_path):
+    url = f"sqlite:///{tmp_path / 'hb.db'}"
     proc = subprocess.Popen(
-        [sys.executable, "-c", SLOW_WORKER, url], env=_env(), cwd=tmp_path
+        [sys.executable, "-c", HEARTBEAT_WORKER, url, "1.0", "100", "hb"],
+        env=_env(),
+        cwd=tmp_path,
     )
     try:
-        deadline = time.monotonic() + 180
-        done = []
-        while time.monotonic() < deadline and len(done) < 3:
-            time.sleep(0.5)
-            try:
-                study = optuna.load_study(study_name="kill", storage=url)
-            except KeyError:
-                continue  # the worker has not created the study yet
-            done = study.get_trials(states=(TrialState.COMPLETE,))
-        assert len(done) >= 3, "the worker never completed three trials"
+        wait_for(url, "hb", (TrialState.COMPLETE,), 1)
+        # Kill as soon as the next trial is running (it runs for about 2 s).
+        wait_for(url, "hb", (TrialState.RUNNING,), 1)
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.kill()
         proc.wait()
-    study = optuna.load_study(study_name="kill", storage=url)
+    study = optuna.load_study(study_name="hb", storage=url)
+    (stale,) = study.get_trials(states=(TrialState.RUNNING,))
     before = {
         t.number: t.value for t in study.get_trials(states=(TrialState.COMPLETE,))
     }
-    n_finished = len(before)
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(60, 5))
-    y = (X[:, 0] > 0).astype(int)
+    n_complete = len(before)
+    time.sleep(3)  # past the grace period: the trial's heartbeat is now stale
+    proc = subprocess.run(
+        [sys.executable, "-c", HEARTBEAT_WORKER, url, "0", str(n_complete + 2), "hb"],
+        env=_env(),
+        cwd=tmp_path,
+        timeout=180,
+    )
+    assert proc.returncode == 0
+    trials = optuna.load_study(study_name="hb", storage=url).trials
+    states = {t.number: t.state for t in trials}
+    # Nothing completed before the kill is lost.
+    assert {t.number: t.value for t in trials if t.number in before} == before
+    assert states[stale.number] == TrialState.FAIL
+    (retry,) = [t for t in trials if t.system_attrs.get("failed_trial") is not None]
+    assert retry.system_attrs["failed_trial"] == stale.number
+    assert retry.state == TrialState.COMPLETE and retry.params == stale.params
+    # The failed-and-retried trial does not count: the budget is reached anyway.
+    assert sorted(s.name for s in states.values()) == (
+        ["COMPLETE"] * (n_complete + 2) + ["FAIL"]
+    )
+
+
+def test_storage_object_without_heartbeat_warns(tmp_path):
     from optuna.distributions import FloatDistribution
+    from optuna.storages import RDBStorage
     from sklearn.linear_model import LogisticRegression
 
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    y = (X[:, 0] > 0).astype(int)
+    storage = RDBStorage(f"sqlite:///{tmp_path / 'n.db'}")
     search = OptunaSearchCV(
-        LogisticRegression(),
-        {"C": FloatDistribution(1e-3, 1e2, log=True)},
-        cv=2,
-        n_trials=n_finished + 2,
-        storage=url,
-        study_name="kill",
-    ).fit(X, y)
-    # Nothing completed before the kill is lost, and exactly two trials were added.
-    after = {t.number: t.value for t in search.study_.get_trials(
-        states=(TrialState.COMPLETE,))}  # fmt: skip
-    assert {k: after[k] for k in before} == before
-    assert search.n_trials_ == n_finished + 2
-    # At most the one trial that was running when the worker died is left over.
-    running = search.study_.get_trials(states=(TrialState.RUNNING,))
-    assert len(running) <= 1
+        LogisticRegression(), {"C": FloatDistribution(0.1, 1.0)}, cv=2,
+        n_trials=1, storage=storage,
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match="RDBStorage has no heartbeat"):
+        search.fit(X, y)
+    with pytest.raises(ValueError, match="heartbeat_interval must be a positive int"):
+        search.set_params(storage="sqlite://", heartbeat_interval=0.5).fit(X, y)
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "journal"])
@@ -173,7 +160,14 @@ def test_storage_object_or_url_round_trips(tmp_path, kind):
     search = OptunaSearchCV(
         LogisticRegression(), {"C": FloatDistribution(0.1, 10.0)}, cv=2,
         n_trials=3, storage=storage, study_name="rt",
-    ).fit(X, y)  # fmt: skip
+    )  # fmt: skip
+    # Optuna's JournalStorage has no heartbeat: the search says so.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    assert [str(w.message)[:36] for w in caught] == (
+        ["storage JournalStorage has no heartb"] if kind == "journal" else []
+    )
     loaded = optuna.load_study(study_name="rt", storage=storage)
     assert [t.value for t in loaded.trials] == list(
         search.cv_results_["mean_test_score"]

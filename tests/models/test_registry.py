@@ -4,7 +4,8 @@ import pytest
 import torch
 from torch import nn
 
-from sklearn_ecg.models import get_model, list_models, resolve_model
+import sklearn_ecg.models
+from sklearn_ecg.models import ECGModule, get_model, list_models, resolve_model
 
 # Tiny hyper-parameters per registered model, for fast forward/backward tests.
 # A registered model without an entry fails ``test_every_model_has_a_case``.
@@ -38,7 +39,13 @@ def build(name, n_times, **kw):
 
 
 def test_every_model_has_a_case():
-    missing = set(list_models()) - set(CASES)
+    # Models registered by doctests or other tests are not built-in ones.
+    builtin = {
+        n
+        for n in list_models()
+        if resolve_model(n).__name__ in sklearn_ecg.models.__all__
+    }
+    missing = builtin - set(CASES)
     assert not missing, f"registered models without a test case: {sorted(missing)}"
     assert not set(CASES) - set(list_models()), "CASES names unregistered models"
 
@@ -125,7 +132,8 @@ def test_aliases_resolve_to_the_same_class():
 
 
 # (registry name, kwargs, expected count) at 12 leads, 2048 samples, 5 outputs:
-# PAPER_SPEC §2.10, "Package" column. VGG differs from the reference because the
+# Marques & Oliveira 2025 (arXiv:2503.08960), the package's counts. VGG differs from
+# the reference because the
 # reference pooled in 2-D (49 features); 1-D pooling to 7 steps gives 3,584.
 PAPER_COUNTS = [
     ("resnet1d", {"depth": 18}, 3_851_397),
@@ -229,3 +237,52 @@ def test_transformer_rejects_too_many_tokens():
 def test_positional_encoding_not_in_state_dict():
     model = get_model("transformer1d", n_leads=12, n_times=1000, n_outputs=2)
     assert not any("pos_encoding" in k for k in model.state_dict())
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_model_follows_the_ecgmodule_contract(name):
+    model = build(name, 300, **CASES[name])
+    assert isinstance(model, ECGModule)
+    assert (model.n_leads, model.n_times, model.n_outputs) == (N_LEADS, 300, N_OUTPUTS)
+    assert isinstance(model.final_layer, nn.Linear)
+    assert model.final_layer.out_features == N_OUTPUTS
+    x = torch.randn(4, N_LEADS, 300)
+    out = model.train()(x)
+    assert out.shape == (4, N_OUTPUTS) and torch.isfinite(out).all()
+    out.sum().backward()
+    grads = [p.grad for p in model.parameters() if p.requires_grad]
+    assert all(g is not None and torch.isfinite(g).all() for g in grads)
+    model.eval()
+    with torch.no_grad():
+        features = model.forward_features(x)
+        assert features.shape == (4, model.final_layer.in_features)
+        torch.testing.assert_close(model(x), model.final_layer(features))
+
+
+@pytest.mark.parametrize(
+    ("shape", "error", "match"),
+    [
+        ((0, 100, 2), ValueError, "n_leads=0 must be a positive int"),
+        ((12, 100.0, 2), TypeError, "n_times=100.0 must be an int"),
+        ((12, 100, True), TypeError, "n_outputs=True must be an int"),
+    ],
+)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_model_checks_its_shape_arguments(name, shape, error, match):
+    n_leads, n_times, n_outputs = shape
+    with pytest.raises(error, match=match):
+        get_model(name, n_leads=n_leads, n_times=n_times, n_outputs=n_outputs)
+
+
+def test_ecgmodule_requires_forward_features():
+    class NoFeatures(ECGModule):
+        def __init__(self):
+            super().__init__(2, 10, 1, drop_prob=0.5)
+            self.final_layer = nn.Linear(2, 1)
+
+    model = NoFeatures()
+    assert (model.n_leads, model.n_times, model.n_outputs) == (2, 10, 1)
+    with pytest.raises(NotImplementedError, match="NoFeatures must implement"):
+        model(torch.zeros(1, 2, 10))
+    with pytest.raises(ValueError, match="drop_prob=1.0 must lie in"):
+        ECGModule(2, 10, 1, drop_prob=1.0)

@@ -84,3 +84,30 @@ def test_learning_curves_from_history(tmp_path):
         plot_learning_curves(hist, keys=["valid_f1"])
     with pytest.raises(ValueError, match="history_"):
         plot_learning_curves([])
+
+
+def test_roc_curves_share_axes_with_one_chance_line(scores):
+    import matplotlib.pyplot as plt
+
+    y, s = scores
+    _, ax = plt.subplots()
+    plot_roc_curve(y, s, n_resamples=0, name="a", ax=ax)
+    plot_roc_curve(y, s**2, n_resamples=0, name="b", ax=ax, chance_level=False)
+    labels = [ln.get_label() for ln in ax.lines]
+    assert sum("Chance" in lab for lab in labels) == 1
+    assert sum(lab.startswith(("a", "b")) for lab in labels) == 2
+
+
+def test_learning_curves_into_given_axes():
+    import matplotlib.pyplot as plt
+
+    hist = [{"epoch": i + 1, "train_loss": 1.0 / (i + 1), "valid_auroc": 0.5 + i / 10}
+            for i in range(3)]  # fmt: skip
+    fig, grid = plt.subplots(2, 2)
+    out = plot_learning_curves(hist, axes=grid[:, 1], mark_best=None)
+    assert out is fig
+    assert [ln.get_label() for ln in grid[0, 1].lines] == ["train_loss"]
+    assert [ln.get_label() for ln in grid[1, 1].lines] == ["valid_auroc"]
+    assert not grid[0, 0].lines and not grid[1, 0].lines
+    with pytest.raises(ValueError, match="2 panels"):
+        plot_learning_curves(hist, axes=[grid[0, 0]])
