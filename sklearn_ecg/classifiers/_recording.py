@@ -127,7 +127,7 @@ def check_recording(
     >>> X = np.zeros((1, 2, 8), dtype=np.float32)
     >>> X[:, 1] = 1.0
     >>> check_recording(clf, X, sfreq=500.0, lead_names=["II", "I"])[0, :, 0]
-    array([0., 1.], dtype=float32)
+    array([1., 0.], dtype=float32)
     """
     want_sfreq, want_leads = expected_recording(model)
     if (

@@ -112,8 +112,8 @@ def validate_ecg(
         if str(exc).startswith("Complex data not supported"):
             # scikit-learn appends the whole array to this message.
             raise ValueError(
-                "X holds complex numbers; ECG records must be real. Pass the real "
-                "part (X.real) or the magnitude (np.abs(X)) if that is meant."
+                "Complex data not supported: ECG records must be real. Pass the "
+                "real part (X.real) or the magnitude (np.abs(X)) if that is meant."
             ) from None
         raise
     if X.ndim == 2:
@@ -135,16 +135,22 @@ def validate_ecg(
 
 def _reject_low_ndim(X) -> None:
     """Refuse 0-D and 1-D input in one line (scikit-learn prints the array)."""
-    try:
-        ndim = X.ndim if hasattr(X, "ndim") else np.ndim(X)
-    except ValueError:  # a ragged list: left to validate_data's own message
+    if hasattr(X, "ndim"):
+        ndim = X.ndim
+    elif isinstance(X, (list, tuple, numbers.Number)):
+        try:
+            ndim = np.ndim(X)
+        except ValueError:  # a ragged list: left to validate_data's own message
+            return
+    else:  # other array-likes: validate_data converts and checks them
         return
     if ndim < 2:
         shape = getattr(X, "shape", np.shape(X))
         raise ValueError(
             f"X must be 3-D (n_records, n_leads, n_times) or 2-D (n_records, "
-            f"n_times); got a {ndim}-D input of shape {shape}. For one record of "
-            "one lead use X.reshape(1, -1); for one record use X[np.newaxis]."
+            f"n_times); got a {ndim}-D input of shape {shape}. Reshape your data: "
+            "X.reshape(1, -1) for one record of one lead, X[np.newaxis] for one "
+            "record."
         )
 
 

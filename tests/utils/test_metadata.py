@@ -69,10 +69,18 @@ def test_one_d_input_is_one_line(X_bad):
         BandpassFilter().fit(X_bad)
     msg = str(info.value)
     assert "\n" not in msg and "array=" not in msg
-    assert "D input of shape" in msg and "reshape(1, -1)" in msg
+    assert "D input of shape" in msg and "Reshape your data" in msg
 
 
 def test_complex_input_is_one_line():
-    with pytest.raises(ValueError, match=r"complex numbers.*X\.real") as info:
+    with pytest.raises(ValueError, match=r"Complex data not supported.*X\.real") as e:
         BandpassFilter().fit(np.ones((2, 1, 30), dtype=np.complex64))
-    assert "\n" not in str(info.value)
+    assert "\n" not in str(e.value)
+
+
+def test_one_d_input_to_a_classifier_is_one_line():
+    from sklearn_ecg.classifiers import ECGResNetClassifier
+
+    with pytest.raises(ValueError, match=r"got a 1-D input of shape \(500,\)") as info:
+        ECGResNetClassifier().fit(np.arange(500.0), np.zeros(500))
+    assert "\n" not in str(info.value) and "499" not in str(info.value)
