@@ -47,6 +47,9 @@ SETTINGS = dict(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+#: One tiny fit and two predictions; generous, as CI machines may be busy.
+FIT_DEADLINE = timedelta(seconds=90)
+
 
 def check_message(exc: BaseException) -> None:
     """A documented error says something short and does not print the data."""
@@ -210,7 +213,7 @@ def fit_cases(draw):
     return X, y, draw(ecg_arrays(max_times=48))
 
 
-@settings(max_examples=20, **SETTINGS)
+@settings(max_examples=20, **{**SETTINGS, "deadline": FIT_DEADLINE})
 @given(case=fit_cases())
 def test_resnet_takes_any_input(case):
     _fit_predict(_tiny_classifier("ECGResNetClassifier"), *case)
@@ -218,7 +221,7 @@ def test_resnet_takes_any_input(case):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [n for n in CLASSIFIERS if n != "ECGResNetClassifier"])
-@settings(max_examples=8, **SETTINGS)
+@settings(max_examples=8, **{**SETTINGS, "deadline": FIT_DEADLINE})
 @given(case=fit_cases())
 def test_every_classifier_takes_any_input(name, case):
     _fit_predict(_tiny_classifier(name), *case)
