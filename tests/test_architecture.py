@@ -13,6 +13,7 @@ estimator package reads an estimator's private attributes.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,13 @@ LAYERS = {
         "utils", "models", "preprocessing", "metrics", "augmentation",
         "training", "transfer", "datasets", "classifiers",
     },
+    "persistence": {
+        "utils", "models", "preprocessing", "transfer", "classifiers",
+    },
     "_cli": {
         "utils", "models", "preprocessing", "metrics", "augmentation",
         "training", "transfer", "datasets", "plotting", "classifiers",
-        "model_selection", "cli",
+        "model_selection", "persistence", "cli",
     },
     "cli": {"_cli"},
 }  # fmt: skip
@@ -194,6 +198,52 @@ def test_layers_only_import_what_the_table_allows(modules):
 
 def test_lower_layers_do_not_read_estimator_private_attributes(modules):
     assert private_attribute_reads(modules) == []
+
+
+def documented_layers(text: str) -> dict[str, set[str]]:
+    """Read the layer table of docs/developer/architecture.rst (a list-table).
+
+    Each row is ``* - ``layer````, then what it holds, then what it may import:
+    ``everything``, ``nothing of the package``, a list of ````names````, or
+    ``every lower layer`` / ``every layer above`` (the rows above it) with an
+    ``except`` clause and an optional ``, and`` clause.
+    """
+    rows = []
+    body = text.split(".. list-table::", 1)[1]
+    for line in body.split("\n\n")[1].splitlines():  # the rows, after the options
+        if line.startswith("   * - "):
+            rows.append([line[7:]])
+        elif line.startswith("     - "):
+            rows[-1].append(line[7:])
+        else:
+            rows[-1][-1] += " " + line.strip()
+    rows = rows[1:]  # the header row
+    names = [re.findall(r"``(\w+)``", row[0])[0] for row in rows]
+    layers: dict[str, set[str]] = {}
+    for name, (_, _, may) in zip(names, rows):
+        if may == "everything":
+            allowed = set(names)
+        elif may.startswith("nothing"):
+            allowed = set()
+        elif may.startswith("every"):
+            head, _, tail = may.partition(", and ")
+            allowed = set(layers) - set(re.findall(r"``(\w+)``", head))
+            allowed |= set(re.findall(r"``(\w+)``", tail))
+        else:
+            allowed = set(re.findall(r"``(\w+)``", may))
+        layers[name] = allowed - {name}
+    return layers
+
+
+def test_the_documented_layer_table_is_the_test_table():
+    rst = PACKAGE_DIR.parent / "docs" / "developer" / "architecture.rst"
+    if not rst.exists():
+        pytest.skip("the docs are not next to the package")
+    text = rst.read_text()
+    assert documented_layers(text) == LAYERS
+    # the reader sees an edit of the table
+    edited = documented_layers(text.replace("- ``utils``, ``metrics``", "- ``utils``"))
+    assert edited["training"] == {"utils"} and edited["plotting"] == {"utils"}
 
 
 def test_the_checks_catch_synthetic_violations(tmp_path):

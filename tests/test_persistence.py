@@ -114,7 +114,8 @@ def refresh_digest(folder: Path, name: str) -> None:
 
 
 def test_every_public_classifier_is_covered():
-    classes = [getattr(C, n) for n in C.__all__]
+    # ArchitectureClassifier is the base of the thin estimators, without a model.
+    classes = [getattr(C, n) for n in C.__all__ if n != "ArchitectureClassifier"]
     public = {
         c.__name__
         for c in classes

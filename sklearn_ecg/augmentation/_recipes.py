@@ -8,11 +8,12 @@ from . import _augment as aug
 
 
 def paper_augmentation() -> aug.OneOf:
-    """Return the seed paper's recipe (PAPER_SPEC §4): one of 7 equally likely.
+    """Return the seed paper's recipe: one of 7 equally likely outcomes.
 
     Identity (2/7), polarity flip, time-point dropout (rate 0.1), lead dropout
     (rate 0.2), additive sine (a in 0.25–1, f in 0.5–10 Hz) and additive square
-    wave (a in 0.005–0.02, f in 0.5–50 Hz), 1/7 each.
+    wave (a in 0.005–0.02, f in 0.5–50 Hz), 1/7 each, as in the reference code of
+    Marques & Oliveira 2025 (arXiv:2503.08960).
 
     Returns
     -------

@@ -6,6 +6,7 @@ from ._base import ECGClassifier
 from ._crnn import ECGCRNNClassifier
 from ._epoch import TrainingDivergedError
 from ._export import to_onnx, to_torchscript
+from ._fitted_state import FITTED_STATE, get_fitted_state, set_fitted_state
 from ._inception import ECGInceptionClassifier
 from ._params import AUTOCAST_DTYPES
 from ._recording import check_recording, expected_recording
@@ -32,11 +33,14 @@ __all__ = [
     "ECGTransformerClassifier",
     "ECGVGGClassifier",
     "ECGXResNetClassifier",
+    "FITTED_STATE",
     "TrainingDivergedError",
     "check_recording",
     "expected_recording",
     "get_estimator_class",
+    "get_fitted_state",
     "save_pretrained",
+    "set_fitted_state",
     "to_onnx",
     "to_torchscript",
 ]

@@ -10,8 +10,8 @@ import pandas as pd
 from scipy.io import loadmat
 from sklearn.utils import Bunch
 
-from ..utils import STANDARD_LEADS, check_sfreq
-from ._io import check_option, read_record
+from ..utils import STANDARD_LEADS, check_choice, check_sfreq
+from ._io import read_record
 from ._records import apply_length, duplicate_groups, load_records
 
 #: The nine CPSC2018 classes and the SNOMED-CT codes of the CinC 2020/2021 headers
@@ -257,8 +257,8 @@ def load_cpsc2018(
     ...     ds.data.shape, ds.target_names[:3]
     ((60, 12, 5000), ['SNR', 'AF', 'IAVB'])
     """
-    check_option(format, "format", ("auto", "cpsc2018", "wfdb"))
-    check_option(on_missing, "on_missing", ("raise", "skip"))
+    check_choice(format, "format", ("auto", "cpsc2018", "wfdb"))
+    check_choice(on_missing, "on_missing", ("raise", "skip"))
     if sfreq is not None:
         sfreq = check_sfreq(sfreq)
     path = Path(path).expanduser()

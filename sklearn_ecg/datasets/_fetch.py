@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._io import check_option, get_data_home, safe_join
+from ..utils import check_choice
+from ._io import get_data_home, safe_join
 from ._ptbxl import load_ptbxl
 
 PTBXL_URL = "https://physionet.org/files/ptb-xl/1.0.3/"
@@ -298,7 +299,7 @@ def fetch_ptbxl(
     >>> ds.data.shape  # doctest: +SKIP
     (21799, 12, 1000)
     """
-    check_option(sampling_rate, "sampling_rate", (100, 500))
+    check_choice(sampling_rate, "sampling_rate", (100, 500))
     if not isinstance(n_jobs, int) or n_jobs < 1:
         raise ValueError(f"n_jobs must be a positive int, got {n_jobs!r}.")
     home = get_data_home(data_home)

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import wfdb
 
-from ..utils import STANDARD_LEADS, check_choice
+from ..utils import STANDARD_LEADS
 
 DATA_HOME_ENV = "SKLEARN_ECG_DATA"
 
@@ -56,11 +56,6 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
     if data_home is None:
         data_home = os.environ.get(DATA_HOME_ENV, "~/sklearn_ecg_data")
     return Path(data_home).expanduser()
-
-
-def check_option(value, name: str, allowed) -> None:
-    """Raise a ValueError naming ``name`` when ``value`` is not in ``allowed``."""
-    check_choice(value, name, allowed)
 
 
 def standard_lead_name(name: str) -> str:

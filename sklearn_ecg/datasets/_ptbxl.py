@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ..utils import check_choice
 from ._io import (
     cache_entry,
-    check_option,
     file_stamp,
     read_cache,
     read_record,
@@ -108,7 +108,7 @@ def aggregate_labels(scp_codes: pd.Series, scp: pd.DataFrame, task: str, min_lik
     Codes whose likelihood is below ``min_lik`` are ignored first. Codes unknown to
     ``scp_statements.csv`` or outside the task are ignored, as in the benchmark.
     """
-    check_option(task, "task", PTBXL_TASKS)
+    check_choice(task, "task", PTBXL_TASKS)
     mapping = _code_to_label(scp, task)
     return scp_codes.apply(
         lambda codes: sorted(
@@ -204,7 +204,7 @@ def _cache_key(path: Path, sampling_rate: int, options: dict) -> dict:
 def _select(path, sampling_rate, task, min_likelihood, drop_unlabeled, on_missing):
     """Parse the tables and return the selected frame and its label lists."""
     db, scp = _read_tables(path)
-    check_option(task, "task", PTBXL_TASKS)
+    check_choice(task, "task", PTBXL_TASKS)
     db = db.assign(scp_codes_parsed=_parse_scp(db))
     labels = aggregate_labels(db["scp_codes_parsed"], scp, task, min_likelihood)
     keep = _present(path, db[_FILENAME_COLUMN[sampling_rate]], on_missing)
@@ -263,9 +263,9 @@ def _decode_and_pack(path, sampling_rate, options):
 
 
 def _check_args(sampling_rate, task, min_likelihood, on_missing, drop_unlabeled):
-    check_option(sampling_rate, "sampling_rate", (100, 500))
-    check_option(task, "task", PTBXL_TASKS)
-    check_option(on_missing, "on_missing", ("raise", "skip"))
+    check_choice(sampling_rate, "sampling_rate", (100, 500))
+    check_choice(task, "task", PTBXL_TASKS)
+    check_choice(on_missing, "on_missing", ("raise", "skip"))
     if not isinstance(min_likelihood, numbers.Real) or not 0 <= min_likelihood <= 100:
         raise ValueError(
             f"min_likelihood must be a number in [0, 100] (PTB-XL likelihoods are "
@@ -372,7 +372,7 @@ def load_ptbxl(
     (1819, 12, 1000)
     """
     _check_args(sampling_rate, task, min_likelihood, on_missing, drop_unlabeled)
-    check_option(mmap_mode, "mmap_mode", (None, "r", "c"))
+    check_choice(mmap_mode, "mmap_mode", (None, "r", "c"))
     # Absolute paths: the cache manifest must not depend on the working directory.
     path = Path(path).expanduser().resolve()
     if not path.is_dir():

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ..utils import check_sfreq
-from ._io import check_option, safe_join
+from ..utils import check_choice, check_sfreq
+from ._io import safe_join
 from ._labels import check_cells, read_label_table, record_id, resolve_columns
 from ._records import duplicate_groups, load_records
 
@@ -161,7 +161,7 @@ def load_wfdb_folder(
     ...     ds.data.shape, ds.sfreq
     ((1, 3, 38400), 1000.0)
     """
-    check_option(on_missing, "on_missing", ("raise", "skip"))
+    check_choice(on_missing, "on_missing", ("raise", "skip"))
     if sfreq is not None:
         sfreq = check_sfreq(sfreq)
     path = Path(path).expanduser()

@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import roc_curve
 
+from ..utils import check_choice
+from ..utils._docs import fill_doc
 from ._classification import _safe_ratio
 
 _TUNE_METHODS = ("youden", "gbeta")
@@ -84,6 +86,27 @@ def _average(per_class, average):
     return per_class if average is None else float(per_class.mean())
 
 
+#: Docstring entries the two weighted scores share.
+_LABELS_DOC = """\
+    y_true : array-like of shape (n_records, n_classes)
+        0/1 labels; every record needs at least one label.
+    y_pred : array-like of shape (n_records, n_classes)
+        0/1 predictions, e.g. from :func:`ptbxl_apply_thresholds`.
+""".rstrip()
+_AVERAGE_DOC = """\
+    average : {"macro", None}, default="macro"
+        Mean over classes, or the per-class values.
+    zero_division : "warn", 0.0 or 1.0, default="warn"
+        Value for a class with no positives that is never predicted ("warn":
+        0.0 with a warning; the reference code raises ``ZeroDivisionError``).
+
+    Returns
+    -------
+    score : float or ndarray of shape (n_classes,)
+""".rstrip()
+
+
+@fill_doc(labels=_LABELS_DOC, average=_AVERAGE_DOC)
 def ptbxl_fbeta_score(
     y_true, y_pred, *, beta: float = 2.0, average: str | None = "macro",
     zero_division="warn",
@@ -95,21 +118,10 @@ def ptbxl_fbeta_score(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_records, n_classes)
-        0/1 labels; every record needs at least one label.
-    y_pred : array-like of shape (n_records, n_classes)
-        0/1 predictions, e.g. from :func:`ptbxl_apply_thresholds`.
+    %(labels)s
     beta : float, default=2.0
         Weight of recall; the benchmark uses 2.
-    average : {"macro", None}, default="macro"
-        Mean over classes, or the per-class values.
-    zero_division : "warn", 0.0 or 1.0, default="warn"
-        Value for a class with no positives that is never predicted ("warn":
-        0.0 with a warning; the reference code raises ``ZeroDivisionError``).
-
-    Returns
-    -------
-    score : float or ndarray of shape (n_classes,)
+    %(average)s
 
     Examples
     --------
@@ -128,6 +140,7 @@ def ptbxl_fbeta_score(
                     average)  # fmt: skip
 
 
+@fill_doc(labels=_LABELS_DOC, average=_AVERAGE_DOC)
 def ptbxl_gbeta_score(
     y_true, y_pred, *, beta: float = 2.0, average: str | None = "macro",
     zero_division="warn",
@@ -140,21 +153,10 @@ def ptbxl_gbeta_score(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_records, n_classes)
-        0/1 labels; every record needs at least one label.
-    y_pred : array-like of shape (n_records, n_classes)
-        0/1 predictions, e.g. from :func:`ptbxl_apply_thresholds`.
+    %(labels)s
     beta : float, default=2.0
         Weight of false negatives; the benchmark uses 2.
-    average : {"macro", None}, default="macro"
-        Mean over classes, or the per-class values.
-    zero_division : "warn", 0.0 or 1.0, default="warn"
-        Value for a class with no positives that is never predicted ("warn":
-        0.0 with a warning; the reference code raises ``ZeroDivisionError``).
-
-    Returns
-    -------
-    score : float or ndarray of shape (n_classes,)
+    %(average)s
 
     Examples
     --------
@@ -239,10 +241,7 @@ def ptbxl_tune_thresholds(
     >>> ptbxl_tune_thresholds(y, p).tolist()
     [0.7, 0.6]
     """
-    if method not in _TUNE_METHODS:
-        raise ValueError(
-            f"method must be one of {_TUNE_METHODS}, got method={method!r}."
-        )
+    check_choice(method, "method", _TUNE_METHODS)
     y = _check_indicator(y_true, "y_true")
     p = _check_proba(proba)
     if y.shape != p.shape:

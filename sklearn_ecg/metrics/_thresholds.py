@@ -22,6 +22,8 @@ import warnings
 import numpy as np
 from sklearn.metrics import precision_recall_curve, roc_curve
 
+from ..utils import check_choice
+
 _METHODS = ("f1", "youden", "gmean", "sensitivity")
 
 
@@ -117,8 +119,7 @@ def tune_thresholds(
     >>> tune_thresholds(y, p, method="youden").tolist()
     [0.35, 0.8]
     """
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}, got method={method!r}.")
+    check_choice(method, "method", _METHODS)
     if not 0 < target_sensitivity <= 1:
         raise ValueError(
             f"target_sensitivity must be in (0, 1], got {target_sensitivity!r}."

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ..utils import check_int
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import init_paper_weights_
 from ._registry import register_model
 
@@ -44,14 +45,7 @@ class AlexNet1d(ECGModule):
     .. [1] A. Krizhevsky, I. Sutskever and G. E. Hinton, "ImageNet classification
        with deep convolutional neural networks", NeurIPS 2012.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import AlexNet1d
-    >>> model = AlexNet1d(12, 1000, 5, hidden_size=64)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('AlexNet1d', 'hidden_size=64')}"""
 
     def __init__(
         self,
@@ -63,8 +57,7 @@ class AlexNet1d(ECGModule):
         base_width: int = 64,
     ):
         super().__init__(n_leads, n_times, n_outputs, drop_prob)
-        if base_width < 1:
-            raise ValueError(f"base_width={base_width!r} must be a positive int.")
+        check_int(base_width, "base_width")
         w1, w2, w3, w4 = (c * base_width // 64 for c in (64, 192, 384, 256))
         self.features = nn.Sequential(
             *_conv(n_leads, w1, 11, stride=4, pad=2),

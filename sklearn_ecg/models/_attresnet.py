@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import (
     SelfAttentionPooling,
     init_paper_weights_,
@@ -43,14 +43,7 @@ class AttResNet1d(ECGModule):
     .. [2] K. He et al., "Deep residual learning for image recognition",
        CVPR 2016.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import AttResNet1d
-    >>> model = AttResNet1d(12, 1000, 5, base_width=8, num_heads=2)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('AttResNet1d', 'base_width=8, num_heads=2')}"""
 
     def __init__(
         self,

@@ -17,6 +17,43 @@ SHAPE_PARAMETERS = """\
         Number of logits."""
 
 
+def model_example(name: str, kwargs: str = "") -> str:
+    """Return the numpydoc ``Examples`` section shared by the models' docstrings.
+
+    The example builds ``name(12, 1000, 5, kwargs)`` and maps a batch of two
+    records to logits of shape ``(2, 5)``.
+
+    Parameters
+    ----------
+    name : str
+        The class name, importable from :mod:`sklearn_ecg.models`.
+    kwargs : str, default=""
+        Keyword arguments written into the constructor call (small widths keep
+        the doctest fast).
+
+    Returns
+    -------
+    section : str
+        The indented section, ending with the docstring's closing indentation.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.models._base import model_example
+    >>> line = model_example("ResNet1d", "base_width=8").splitlines()[4]
+    >>> print(line.split(">>> ")[1])
+    model = ResNet1d(12, 1000, 5, base_width=8)
+    """
+    args = ", ".join(["12, 1000, 5"] + ([kwargs] if kwargs else []))
+    return f"""    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_ecg.models import {name}
+    >>> model = {name}({args})
+    >>> model(torch.zeros(2, 12, 1000)).shape
+    torch.Size([2, 5])
+    """
+
+
 def check_model_args(n_leads: int, n_times: int, n_outputs: int, drop_prob=None):
     """Validate the arguments every model shares; raise if one is bad.
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ..utils import check_choice, check_int
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import init_paper_weights_
 from ._registry import register_model
 from ._resnet import TRUNK_PARAMETERS, ResNetTrunk1d
@@ -45,14 +46,7 @@ class CRNN1d(ECGModule):
        Computation 9(8), 1997; K. Cho et al., "Learning phrase representations
        using RNN encoder-decoder", EMNLP 2014.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import CRNN1d
-    >>> model = CRNN1d(12, 1000, 5, base_width=8, hidden_size=16, bidirectional=True)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('CRNN1d', 'base_width=8, hidden_size=16, bidirectional=True')}"""
 
     def __init__(
         self,
@@ -68,12 +62,9 @@ class CRNN1d(ECGModule):
         drop_prob: float = 0.1,
     ):
         super().__init__(n_leads, n_times, n_outputs, drop_prob)
-        if rnn_type not in _RNNS:
-            raise ValueError(f"rnn_type={rnn_type!r} must be one of {list(_RNNS)}.")
-        if num_layers < 1 or hidden_size < 1:
-            raise ValueError(
-                f"num_layers={num_layers} and hidden_size={hidden_size} must be >= 1."
-            )
+        check_choice(rnn_type, "rnn_type", tuple(_RNNS))
+        check_int(num_layers, "num_layers")
+        check_int(hidden_size, "hidden_size")
         self.trunk = ResNetTrunk1d(n_leads, depth=depth, base_width=base_width)
         self.rnn = _RNNS[rnn_type](
             self.trunk.n_features_out,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import init_paper_weights_
 from ._registry import register_model
 
@@ -76,14 +76,7 @@ class Inception1d(ECGModule):
     .. [2] N. Strodthoff et al., "Deep learning for ECG analysis: benchmarks and
        insights from PTB-XL", IEEE JBHI 25(5), 2021.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import Inception1d
-    >>> model = Inception1d(12, 1000, 5, n_filters=8, depth=3)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('Inception1d', 'n_filters=8, depth=3')}"""
 
     def __init__(
         self,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ..utils import check_choice, check_int
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import BasicBlock1d, Bottleneck1d, conv1d, init_weights
 from ._registry import register_model
 
@@ -25,15 +26,6 @@ TRUNK_PARAMETERS = """\
         Depth of the ResNet trunk.
     base_width : int, default=64
         Width of the trunk's first stage."""
-
-
-def _check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(
-            f"{name} must be an integer >= {minimum}, got {value!r}. "
-            f"Pass e.g. {name}={max(minimum, 1)}."
-        )
-    return value
 
 
 class ResNetTrunk1d(nn.Sequential):
@@ -70,13 +62,10 @@ class ResNetTrunk1d(nn.Sequential):
     def __init__(
         self, n_leads: int, depth: int = 18, base_width: int = 64, kernel_size: int = 7
     ):
-        if depth not in RESNET_DEPTHS:
-            raise ValueError(
-                f"depth must be one of {sorted(RESNET_DEPTHS)}, got {depth!r}."
-            )
-        _check_int("n_leads", n_leads, 1)
-        _check_int("base_width", base_width, 1)
-        _check_int("kernel_size", kernel_size, 1)
+        check_choice(depth, "depth", set(RESNET_DEPTHS))
+        check_int(n_leads, "n_leads")
+        check_int(base_width, "base_width")
+        check_int(kernel_size, "kernel_size")
         block, counts = RESNET_DEPTHS[depth]
         layers = [
             conv1d(n_leads, base_width, kernel_size, stride=2),
@@ -139,14 +128,7 @@ class ResNet1d(ECGModule):
        Recognition", CVPR 2016, arXiv:1512.03385.
     .. [2] J. Marques and A. Oliveira, "Are ECGs enough?", arXiv:2503.08960, 2025.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import ResNet1d
-    >>> model = ResNet1d(n_leads=12, n_times=1000, n_outputs=5, base_width=16)
-    >>> model(torch.zeros(3, 12, 1000)).shape
-    torch.Size([3, 5])
-    """
+{model_example('ResNet1d', 'base_width=16')}"""
 
     def __init__(
         self,

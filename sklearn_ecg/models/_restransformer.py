@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import SinusoidalPositionalEncoding, init_paper_weights_
 from ._registry import register_model
 from ._resnet import TRUNK_PARAMETERS, ResNetTrunk1d
@@ -37,14 +37,7 @@ class ResTransformer1d(ECGModule):
        2025.
     .. [2] A. Vaswani et al., "Attention is all you need", NeurIPS 2017.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import ResTransformer1d
-    >>> model = ResTransformer1d(12, 1000, 5, base_width=8, num_heads=2)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('ResTransformer1d', 'base_width=8, num_heads=2')}"""
 
     def __init__(
         self,

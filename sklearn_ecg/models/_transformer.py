@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ..utils import check_choice
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import SinusoidalPositionalEncoding, init_paper_weights_
 from ._registry import register_model
 
@@ -90,14 +91,7 @@ class TransformerEncoder1d(ECGModule):
     .. [1] A. Vaswani et al., "Attention is all you need", NeurIPS 2017.
     .. [2] A. Dosovitskiy et al., "An image is worth 16x16 words", ICLR 2021.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import TransformerEncoder1d
-    >>> model = TransformerEncoder1d(12, 1000, 5, embed_dim=32)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('TransformerEncoder1d', 'embed_dim=32')}"""
 
     def __init__(
         self,
@@ -114,8 +108,8 @@ class TransformerEncoder1d(ECGModule):
         max_len: int = 5000,
     ):
         super().__init__(n_leads, n_times, n_outputs, drop_prob)
-        _check_choice("embedding", embedding, ("conv", "patch"))
-        _check_choice("pooling", pooling, ("mean", "cls"))
+        check_choice(embedding, "embedding", ("conv", "patch"))
+        check_choice(pooling, "pooling", ("mean", "cls"))
         if not 1 <= patch_size <= n_times:
             raise ValueError(f"patch_size={patch_size} must lie in [1, n_times].")
         if embedding == "conv":
@@ -142,7 +136,3 @@ class TransformerEncoder1d(ECGModule):
             return self.encoder(torch.cat([cls, tokens], 1))[:, 0]
         return self.encoder(tokens).mean(1)
 
-
-def _check_choice(name: str, value, choices) -> None:
-    if value not in choices:
-        raise ValueError(f"{name}={value!r} must be one of {list(choices)}.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ..utils import check_choice, check_int
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import init_paper_weights_
 from ._registry import register_model
 
@@ -51,14 +52,7 @@ class VGG1d(ECGModule):
     .. [1] K. Simonyan and A. Zisserman, "Very deep convolutional networks for
        large-scale image recognition", ICLR 2015, arXiv:1409.1556.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import VGG1d
-    >>> model = VGG1d(12, 1000, 5, depth=11, hidden_size=64)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('VGG1d', 'depth=11, hidden_size=64')}"""
 
     def __init__(
         self,
@@ -72,10 +66,8 @@ class VGG1d(ECGModule):
         base_width: int = 64,
     ):
         super().__init__(n_leads, n_times, n_outputs, drop_prob)
-        if depth not in _CONFIGS:
-            raise ValueError(f"depth={depth!r} must be one of {sorted(_CONFIGS)}.")
-        if base_width < 1:
-            raise ValueError(f"base_width={base_width!r} must be a positive int.")
+        check_choice(depth, "depth", set(_CONFIGS))
+        check_int(base_width, "base_width")
         config = [c if c == "M" else c * base_width // 64 for c in _CONFIGS[depth]]
         self.features = _make_features(config, n_leads, batch_norm)
         self.pool = nn.AdaptiveAvgPool1d(7)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import ConvBNAct, init_paper_weights_
 from ._registry import register_model
 
@@ -60,14 +60,7 @@ class ResNet1dWang(ECGModule):
     .. [2] N. Strodthoff et al., "Deep learning for ECG analysis: benchmarks and
        insights from PTB-XL", IEEE JBHI 25(5), 2021.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import ResNet1dWang
-    >>> model = ResNet1dWang(12, 1000, 5, width=16)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('ResNet1dWang', 'width=16')}"""
 
     def __init__(
         self,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._base import SHAPE_PARAMETERS, ECGModule
+from ..utils import check_choice, check_int
+from ._base import SHAPE_PARAMETERS, ECGModule, model_example
 from ._blocks import ConvBNAct, init_paper_weights_
 from ._registry import register_model
 
@@ -94,14 +95,7 @@ class XResNet1d(ECGModule):
        for ECG analysis: benchmarks and insights from PTB-XL", IEEE JBHI 25(5),
        1519–1528, 2021.
 
-    Examples
-    --------
-    >>> import torch
-    >>> from sklearn_ecg.models import XResNet1d
-    >>> model = XResNet1d(12, 1000, 5, depth=18)
-    >>> model(torch.zeros(2, 12, 1000)).shape
-    torch.Size([2, 5])
-    """
+{model_example('XResNet1d', 'depth=18')}"""
 
     def __init__(
         self,
@@ -115,10 +109,8 @@ class XResNet1d(ECGModule):
         drop_prob: float = 0.5,
     ):
         super().__init__(n_leads, n_times, n_outputs, drop_prob)
-        if depth not in _LAYERS:
-            raise ValueError(f"depth={depth!r} must be one of {sorted(_LAYERS)}.")
-        if base_width < 2:
-            raise ValueError(f"base_width={base_width!r} must be an int >= 2.")
+        check_choice(depth, "depth", set(_LAYERS))
+        check_int(base_width, "base_width", 2)
         expansion, layers = _LAYERS[depth]
         k, w = kernel_size, base_width
         self.stem = nn.Sequential(

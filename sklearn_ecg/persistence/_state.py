@@ -9,22 +9,10 @@ built.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import warnings
-
-import torch
 
 from ._codec import ModelFormatError
 
-#: Fitted attributes of an sklearn-ecg classifier besides ``module_`` (the
-#: weights) and ``history_``; ``_threshold_spec`` is what ``partial_fit`` needs.
-CLASSIFIER_STATE = (
-    "n_features_in_", "feature_names_in_", "task_", "classes_", "n_outputs_",
-    "n_leads_in_", "n_times_in_", "n_epochs_", "threshold_", "_threshold_spec",
-    "pos_weight_", "warm_start_report_", "frozen_prefixes_", "sfreq_",
-    "lead_names_",
-)  # fmt: skip
 _ATTR = re.compile(r"^_?[a-z][a-z0-9_]*$")
 
 
@@ -95,16 +83,18 @@ def is_classifier(obj) -> bool:
 def fitted_state(obj) -> dict:
     """Return the fitted attributes that loading a step needs, as a dict."""
     if is_classifier(obj):
-        state = {k: obj.__dict__[k] for k in CLASSIFIER_STATE if k in obj.__dict__}
-        state["history_"] = [dict(row) for row in (obj.history_ or [])]
-        return state
+        from sklearn_ecg.classifiers import get_fitted_state
+
+        return get_fitted_state(obj)
     params = obj.get_params(deep=False)
     return {k: v for k, v in vars(obj).items() if k not in params}
 
 
 def check_state_keys(cls: type, state: dict, where: str) -> None:
     """Refuse attribute names that are not plain fitted-state names of ``cls``."""
-    allowed = set(CLASSIFIER_STATE) | {"history_"}
+    from sklearn_ecg.classifiers import FITTED_STATE
+
+    allowed = set(FITTED_STATE) | {"history_"}
     for key in state:
         if issubclass(cls, _classifier_base()):
             ok = key in allowed
@@ -124,58 +114,16 @@ def _classifier_base() -> type:
     return ECGClassifier
 
 
-def _device(est, device) -> torch.device:
-    from sklearn_ecg.classifiers._params import resolve_device
-
-    if device is not None:
-        return resolve_device(device)
-    try:
-        return resolve_device(est.device)
-    except ValueError:
-        warnings.warn(
-            f"The model was saved with device={est.device!r}, which is not "
-            "available here; it is loaded on the CPU (pass device= to choose).",
-            UserWarning,
-            stacklevel=4,
-        )
-        return torch.device("cpu")
-
-
-@contextlib.contextmanager
-def _without_warm_start(est):
-    # The saved weights replace any warm start: building the module must not
-    # read ``warm_start_from`` (a file that may not exist here).
-    saved = est.warm_start_from
-    est.warm_start_from = None
-    try:
-        yield
-    finally:
-        est.warm_start_from = saved
-
-
 def restore_classifier(est, state: dict, state_dict: dict, device=None) -> None:
     """Give a freshly built classifier its fitted state and weights.
 
-    The estimator is initialised by its own ``initialize`` (so module shapes,
-    freezing, criterion and optimizer follow the estimator's rules), without the
-    warm start and without touching the global random state; then the saved
-    history is restored and ``state_dict`` is loaded strictly. The optimizer
-    starts afresh (its moments are not saved).
+    Through :func:`sklearn_ecg.classifiers.set_fitted_state`; weights that do not
+    fit the module raise :class:`ModelFormatError`.
     """
-    from skorch.history import History
+    from sklearn_ecg.classifiers import set_fitted_state
 
-    for key, value in state.items():
-        if key != "history_":
-            setattr(est, key, value)
-    est.device_ = _device(est, device)
-    with _without_warm_start(est), torch.random.fork_rng(devices=[]):
-        est.initialize()
-    est.history_ = History(state.get("history_", []))
-    for key in ("warm_start_report_", "frozen_prefixes_"):
-        if key in state:
-            setattr(est, key, state[key])
     try:
-        est.module_.load_state_dict(state_dict, strict=True)
+        set_fitted_state(est, state, state_dict, device)
     except RuntimeError as exc:
         raise ModelFormatError(
             f"The saved weights do not fit the {type(est).__name__} described by the "

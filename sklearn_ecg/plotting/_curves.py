@@ -20,6 +20,7 @@ from sklearn.metrics import (
 from sklearn.utils.multiclass import type_of_target
 
 from ..metrics import stratified_bootstrap_indices
+from ..utils._docs import fill_doc
 from ._utils import get_axes
 
 _GRID = np.linspace(0.0, 1.0, 101)
@@ -54,6 +55,83 @@ def _resampled(y, n_resamples, random_state):
     return stratified_bootstrap_indices(y, n_resamples, random_state)
 
 
+def _roc_on_grid(y, s):
+    fpr, tpr, _ = roc_curve(y, s)
+    return np.interp(_GRID, fpr, tpr), auc(fpr, tpr)
+
+
+def _pr_on_grid(y, s):
+    precision, recall, _ = precision_recall_curve(y, s)
+    # recall is decreasing; np.interp needs increasing x.
+    curve = np.interp(_GRID, recall[::-1], precision[::-1])
+    return curve, average_precision_score(y, s)
+
+
+# (display class, curve on the grid and its area, area name, legend place)
+_ROC = (RocCurveDisplay, _roc_on_grid, "AUC", "lower right")
+_PR = (PrecisionRecallDisplay, _pr_on_grid, "AP", "lower left")
+
+
+def _draw_with_band(kind, y_true, y_score, pos_label, ax, band, **plot_kw):
+    """Draw a ``kind`` curve and its bootstrap band; set ``ci_`` and ``band_``.
+
+    ``band`` is ``(n_resamples, confidence, random_state)``; ``plot_kw`` goes to
+    the display's ``from_predictions``.
+    """
+    display_cls, curve_on_grid, area, legend_loc = kind
+    n_resamples, confidence, random_state = band
+    y, s = _check_binary(y_true, y_score, pos_label)
+    _, ax = get_axes(ax, (5, 5))
+    disp = display_cls.from_predictions(y, s, ax=ax, **plot_kw)
+    disp.ci_, disp.band_ = None, None
+    if not n_resamples:
+        return disp
+    resamples = _resampled(y, n_resamples, random_state)
+    curves, areas = zip(*(curve_on_grid(y[idx], s[idx]) for idx in resamples))
+    alpha = 1.0 - confidence
+    disp.ci_ = tuple(np.quantile(areas, [alpha / 2, 1 - alpha / 2]))
+    label = f"{confidence:.0%} CI of {area} {disp.ci_[0]:.2f}-{disp.ci_[1]:.2f}"
+    disp.band_ = _band(ax, _GRID, curves, confidence, label, disp.line_.get_color())
+    ax.legend(loc=legend_loc)
+    return disp
+
+
+#: Docstring entries the ROC and PR curves share.
+_SCORES_DOC = """\
+    y_true : array-like of shape (n_records,)
+        Binary labels.
+    y_score : array-like of shape (n_records,) or (n_records, 2)
+        Scores or probabilities of the positive class.
+    n_resamples : int, default=200
+        Stratified bootstrap resamples for the band; 0 draws no band.
+""".rstrip()
+_EXAMPLE = """\
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.plotting import {fn}
+    >>> y = np.repeat([0, 1], 50)
+    >>> s = y + np.random.default_rng(0).normal(size=100)
+    >>> disp = {fn}(y, s, n_resamples=50, random_state=0)
+    >>> bool(disp.ci_[0] < disp.{area} < disp.ci_[1])
+    True"""
+_DRAWING_DOC = """\
+    random_state : int, RandomState instance or None, default=None
+        Seed of the resampling.
+    pos_label : int or str, default=1
+        The positive class.
+    name : str or None, default=None
+        Curve name in the legend.
+    ax : matplotlib Axes or None, default=None
+        Axes to draw in.
+""".rstrip()
+
+
+@fill_doc(
+    scores=_SCORES_DOC,
+    drawing=_DRAWING_DOC,
+    example=_EXAMPLE.format(fn="plot_roc_curve", area="roc_auc"),
+)
 def plot_roc_curve(
     y_true,
     y_score,
@@ -70,22 +148,10 @@ def plot_roc_curve(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_records,)
-        Binary labels.
-    y_score : array-like of shape (n_records,) or (n_records, 2)
-        Scores or probabilities of the positive class.
-    n_resamples : int, default=200
-        Stratified bootstrap resamples for the band; 0 draws no band.
+    %(scores)s
     confidence : float, default=0.95
         Level of the band and of the AUROC interval.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the resampling.
-    pos_label : int or str, default=1
-        The positive class.
-    name : str or None, default=None
-        Curve name in the legend.
-    ax : matplotlib Axes or None, default=None
-        Axes to draw in.
+    %(drawing)s
     chance_level : bool, default=True
         Draw the chance diagonal; pass False for all but one of several curves
         drawn in the same axes.
@@ -96,36 +162,18 @@ def plot_roc_curve(
         The display, with extra attributes ``ci_`` (AUROC interval) and
         ``band_`` (the band's artist), both ``None`` without a band.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.plotting import plot_roc_curve
-    >>> y = np.repeat([0, 1], 50)
-    >>> s = y + np.random.default_rng(0).normal(size=100)
-    >>> disp = plot_roc_curve(y, s, n_resamples=50, random_state=0)
-    >>> bool(disp.ci_[0] < disp.roc_auc < disp.ci_[1])
-    True
+    %(example)s
     """
-    y, s = _check_binary(y_true, y_score, pos_label)
-    _, ax = get_axes(ax, (5, 5))
-    disp = RocCurveDisplay.from_predictions(
-        y, s, ax=ax, name=name, plot_chance_level=chance_level
-    )
-    disp.ci_, disp.band_ = None, None
-    if n_resamples:
-        curves, aucs = [], []
-        for idx in _resampled(y, n_resamples, random_state):
-            fpr, tpr, _ = roc_curve(y[idx], s[idx])
-            curves.append(np.interp(_GRID, fpr, tpr))
-            aucs.append(auc(fpr, tpr))
-        alpha = 1.0 - confidence
-        disp.ci_ = tuple(np.quantile(aucs, [alpha / 2, 1 - alpha / 2]))
-        label = f"{confidence:.0%} CI of AUC {disp.ci_[0]:.2f}-{disp.ci_[1]:.2f}"
-        disp.band_ = _band(ax, _GRID, curves, confidence, label, disp.line_.get_color())
-        ax.legend(loc="lower right")
-    return disp
+    band = (n_resamples, confidence, random_state)
+    kw = {"name": name, "plot_chance_level": chance_level}
+    return _draw_with_band(_ROC, y_true, y_score, pos_label, ax, band, **kw)
 
 
+@fill_doc(
+    scores=_SCORES_DOC,
+    drawing=_DRAWING_DOC,
+    example=_EXAMPLE.format(fn="plot_pr_curve", area="average_precision"),
+)
 def plot_pr_curve(
     y_true,
     y_score,
@@ -144,57 +192,21 @@ def plot_pr_curve(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_records,)
-        Binary labels.
-    y_score : array-like of shape (n_records,) or (n_records, 2)
-        Scores or probabilities of the positive class.
-    n_resamples : int, default=200
-        Stratified bootstrap resamples for the band; 0 draws no band.
+    %(scores)s
     confidence : float, default=0.95
         Level of the band and of the AP interval.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the resampling.
-    pos_label : int or str, default=1
-        The positive class.
-    name : str or None, default=None
-        Curve name in the legend.
-    ax : matplotlib Axes or None, default=None
-        Axes to draw in.
+    %(drawing)s
 
     Returns
     -------
     display : sklearn.metrics.PrecisionRecallDisplay
         The display, with extra attributes ``ci_`` and ``band_``.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.plotting import plot_pr_curve
-    >>> y = np.repeat([0, 1], 50)
-    >>> s = y + np.random.default_rng(0).normal(size=100)
-    >>> disp = plot_pr_curve(y, s, n_resamples=50, random_state=0)
-    >>> bool(disp.ci_[0] < disp.average_precision < disp.ci_[1])
-    True
+    %(example)s
     """
-    y, s = _check_binary(y_true, y_score, pos_label)
-    _, ax = get_axes(ax, (5, 5))
-    disp = PrecisionRecallDisplay.from_predictions(
-        y, s, ax=ax, name=name, plot_chance_level=True
-    )
-    disp.ci_, disp.band_ = None, None
-    if n_resamples:
-        curves, aps = [], []
-        for idx in _resampled(y, n_resamples, random_state):
-            precision, recall, _ = precision_recall_curve(y[idx], s[idx])
-            # recall is decreasing; np.interp needs increasing x.
-            curves.append(np.interp(_GRID, recall[::-1], precision[::-1]))
-            aps.append(average_precision_score(y[idx], s[idx]))
-        alpha = 1.0 - confidence
-        disp.ci_ = tuple(np.quantile(aps, [alpha / 2, 1 - alpha / 2]))
-        label = f"{confidence:.0%} CI of AP {disp.ci_[0]:.2f}-{disp.ci_[1]:.2f}"
-        disp.band_ = _band(ax, _GRID, curves, confidence, label, disp.line_.get_color())
-        ax.legend(loc="lower left")
-    return disp
+    band = (n_resamples, confidence, random_state)
+    kw = {"name": name, "plot_chance_level": True}
+    return _draw_with_band(_PR, y_true, y_score, pos_label, ax, band, **kw)
 
 
 def plot_calibration(

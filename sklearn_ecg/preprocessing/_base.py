@@ -16,6 +16,13 @@ from ..utils import validate_ecg
 # points), so scipy's float64 temporaries stay near 8 MiB each whatever the input.
 _CHUNK_SAMPLES = 2**20
 
+#: numpydoc entries of the attributes every ECG transformer learns in ``fit``.
+INPUT_ATTRIBUTES = """\
+    n_features_in_ : int
+        Number of leads of 3-D input, or of time samples of 2-D input, seen in fit.
+    n_leads_in_ : int
+        Number of leads seen in fit (1 for 2-D input)."""
+
 
 class ShortRecordWarning(UserWarning):
     """Warning raised when a record is too short for a filter's full edge padding.

@@ -6,7 +6,7 @@ import numpy as np
 from scipy import ndimage, signal
 
 from ..utils import check_choice, check_sfreq
-from ._base import _BaseECGTransformer, apply_chunked
+from ._base import INPUT_ATTRIBUTES, _BaseECGTransformer, apply_chunked
 from ._filters import sosfiltfilt_chunked
 
 _METHODS = ("median", "highpass", "wavelet")
@@ -65,7 +65,9 @@ def _stop_levels(energies: np.ndarray) -> np.ndarray:
 
 
 def _wavelet_baseline(X: np.ndarray) -> np.ndarray:
-    """Seed paper's db4 baseline (PAPER_SPEC section 3.1), vectorised over signals.
+    """Seed paper's db4 baseline, vectorised over signals.
+
+    The method of Marques & Oliveira 2025, arXiv:2503.08960.
 
     One-level symmetric db4 DWTs are applied to the whole chunk at once, level by
     level, until every signal has found its stopping level or the level cap is hit.
@@ -98,7 +100,7 @@ def _wavelet_baseline(X: np.ndarray) -> np.ndarray:
 
 
 class BaselineWanderRemover(_BaseECGTransformer):
-    """Remove baseline wander (slow drift) from ECG records.
+    __doc__ = f"""Remove baseline wander (slow drift) from ECG records.
 
     Three methods, all applied along the time axis of every record and lead:
 
@@ -117,7 +119,7 @@ class BaselineWanderRemover(_BaseECGTransformer):
 
     Parameters
     ----------
-    method : {"median", "highpass", "wavelet"}, default="median"
+    method : {{"median", "highpass", "wavelet"}}, default="median"
         The baseline estimator.
     sfreq : float, default=500.0
         Sampling rate of the records in Hz, used to size the median windows and
@@ -126,10 +128,7 @@ class BaselineWanderRemover(_BaseECGTransformer):
 
     Attributes
     ----------
-    n_features_in_ : int
-        Number of leads of 3-D input, or of time samples of 2-D input, seen in fit.
-    n_leads_in_ : int
-        Number of leads seen in fit (1 for 2-D input).
+{INPUT_ATTRIBUTES}
 
     See Also
     --------

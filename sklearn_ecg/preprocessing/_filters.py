@@ -10,6 +10,7 @@ from scipy import signal
 
 from ..utils import check_int, check_sfreq
 from ._base import (
+    INPUT_ATTRIBUTES,
     ShortRecordWarning,
     _BaseECGTransformer,
     apply_chunked,
@@ -63,7 +64,7 @@ class _SOSFilter(_BaseECGTransformer):
 
 
 class BandpassFilter(_SOSFilter):
-    """Zero-phase Butterworth band-pass, low-pass or high-pass filter.
+    __doc__ = f"""Zero-phase Butterworth band-pass, low-pass or high-pass filter.
 
     The filter is designed in second-order sections and applied forward and
     backward with :func:`scipy.signal.sosfiltfilt` along the time axis of all
@@ -92,10 +93,7 @@ class BandpassFilter(_SOSFilter):
     ----------
     sos_ : ndarray of shape (n_sections, 6)
         The second-order sections of the designed filter.
-    n_features_in_ : int
-        Number of leads of 3-D input, or of time samples of 2-D input, seen in fit.
-    n_leads_in_ : int
-        Number of leads seen in fit (1 for 2-D input).
+{INPUT_ATTRIBUTES}
 
     See Also
     --------
@@ -144,7 +142,7 @@ class BandpassFilter(_SOSFilter):
 
 
 class NotchFilter(_SOSFilter):
-    """Zero-phase notch filter removing mains interference and its harmonics.
+    __doc__ = f"""Zero-phase notch filter removing mains interference and its harmonics.
 
     Each notch is a second-order IIR filter (:func:`scipy.signal.iirnotch`) at
     ``k * freq`` for ``k = 1 .. harmonics``; harmonics at or above the Nyquist
@@ -171,10 +169,7 @@ class NotchFilter(_SOSFilter):
     ----------
     sos_ : ndarray of shape (n_notches, 6)
         The second-order sections, one per notch.
-    n_features_in_ : int
-        Number of leads of 3-D input, or of time samples of 2-D input, seen in fit.
-    n_leads_in_ : int
-        Number of leads seen in fit (1 for 2-D input).
+{INPUT_ATTRIBUTES}
 
     See Also
     --------

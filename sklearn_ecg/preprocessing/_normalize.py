@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from ..utils import check_choice
-from ._base import _CHUNK_SAMPLES, _BaseECGTransformer, apply_chunked
+from ._base import _CHUNK_SAMPLES, INPUT_ATTRIBUTES, _BaseECGTransformer, apply_chunked
 
 _METHODS = ("zscore", "minmax", "robust", "l2", "log", "none")
 _SCOPES = ("record", "global")
@@ -63,7 +63,7 @@ def _apply(X: np.ndarray, center, scale, eps: float) -> np.ndarray:
 
 
 class LeadNormalizer(_BaseECGTransformer):
-    """Normalise the amplitude of every lead.
+    __doc__ = f"""Normalise the amplitude of every lead.
 
     With ``scope="record"`` (default) the statistics are computed per record and
     per lead, so the transformer is stateless. With ``scope="global"`` per-lead
@@ -90,9 +90,9 @@ class LeadNormalizer(_BaseECGTransformer):
 
     Parameters
     ----------
-    method : {"zscore", "minmax", "robust", "l2", "log", "none"}, default="zscore"
+    method : {{"zscore", "minmax", "robust", "l2", "log", "none"}}, default="zscore"
         The normalisation.
-    scope : {"record", "global"}, default="record"
+    scope : {{"record", "global"}}, default="record"
         Statistics per record (stateless) or learned per lead in ``fit``.
     eps : float, default=1e-8
         Added to the scale to avoid division by zero; must be >= 0.
@@ -103,10 +103,7 @@ class LeadNormalizer(_BaseECGTransformer):
         Learned per-lead centre (``scope="global"`` with a centring method).
     scale_ : ndarray of shape (n_leads,)
         Learned per-lead scale (``scope="global"`` with a scaling method).
-    n_features_in_ : int
-        Number of leads of 3-D input, or of time samples of 2-D input, seen in fit.
-    n_leads_in_ : int
-        Number of leads seen in fit (1 for 2-D input).
+{INPUT_ATTRIBUTES}
 
     Examples
     --------

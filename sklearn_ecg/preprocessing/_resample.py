@@ -8,7 +8,7 @@ from fractions import Fraction
 from scipy import signal
 
 from ..utils import check_sfreq
-from ._base import _BaseECGTransformer, apply_chunked
+from ._base import INPUT_ATTRIBUTES, _BaseECGTransformer, apply_chunked
 
 # Largest up/down factor: keeps the polyphase filter short (ratios like 500 -> 360
 # Hz are 18/25); rates that need more are almost certainly a unit mistake.
@@ -30,7 +30,7 @@ def _rational_ratio(sfreq_out: float, sfreq: float) -> tuple[int, int]:
 
 
 class Resampler(_BaseECGTransformer):
-    """Resample ECG records to a new sampling rate with a polyphase filter.
+    __doc__ = f"""Resample ECG records to a new sampling rate with a polyphase filter.
 
     The rate change ``sfreq_out / sfreq`` is written as a ratio of integers
     ``up / down`` and applied with :func:`scipy.signal.resample_poly` (Kaiser
@@ -51,10 +51,7 @@ class Resampler(_BaseECGTransformer):
         Up-sampling factor.
     down_ : int
         Down-sampling factor.
-    n_features_in_ : int
-        Number of leads of 3-D input, or of time samples of 2-D input, seen in fit.
-    n_leads_in_ : int
-        Number of leads seen in fit (1 for 2-D input).
+{INPUT_ATTRIBUTES}
 
     Examples
     --------

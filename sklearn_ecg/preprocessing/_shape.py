@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ..utils import STANDARD_LEADS, check_choice, check_int
-from ._base import _BaseECGTransformer, apply_chunked
+from ._base import INPUT_ATTRIBUTES, _BaseECGTransformer, apply_chunked
 
 _MODES = ("center", "start", "end")
 _PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
@@ -171,7 +171,7 @@ n_times), or list of ndarray of shape (n_leads, n_times_i)
 
 
 class LeadSelector(_BaseECGTransformer):
-    """Select and reorder leads by name or index.
+    __doc__ = f"""Select and reorder leads by name or index.
 
     Names match ``lead_names`` without regard to case (``"aVR"`` = ``"AVR"``);
     an unknown name raises an error listing the available ones. For 3-D input
@@ -196,10 +196,7 @@ class LeadSelector(_BaseECGTransformer):
     ----------
     lead_indices_ : ndarray of shape (n_leads_out,)
         Indices of the selected leads in the input.
-    n_features_in_ : int
-        Number of leads of 3-D input, or of time samples of 2-D input, seen in fit.
-    n_leads_in_ : int
-        Number of leads seen in fit (1 for 2-D input).
+{INPUT_ATTRIBUTES}
 
     Examples
     --------

@@ -327,11 +327,7 @@ def freeze_modules(module: nn.Module, prefixes: Sequence[str]) -> list[str]:
     >>> unfreeze_modules(model, ["0", "1"])
     ['0.weight', '0.bias', '1.weight', '1.bias']
     """
-    frozen = []
-    for name, param in module.named_parameters():
-        if _matches(name, prefixes):
-            param.requires_grad_(False)
-            frozen.append(name)
+    frozen = _set_requires_grad(module, prefixes, False)
     for sub in _frozen_norm_layers(module, prefixes):
         if _keep_norm_in_eval not in sub._forward_pre_hooks.values():
             sub.register_forward_pre_hook(_keep_norm_in_eval)
@@ -339,13 +335,18 @@ def freeze_modules(module: nn.Module, prefixes: Sequence[str]) -> list[str]:
     return frozen
 
 
-def unfreeze_modules(module: nn.Module, prefixes: Sequence[str]) -> list[str]:
-    """Undo :func:`freeze_modules` for ``prefixes``; return the unfrozen names."""
-    unfrozen = []
+def _set_requires_grad(module: nn.Module, prefixes, flag: bool) -> list[str]:
+    names = []
     for name, param in module.named_parameters():
         if _matches(name, prefixes):
-            param.requires_grad_(True)
-            unfrozen.append(name)
+            param.requires_grad_(flag)
+            names.append(name)
+    return names
+
+
+def unfreeze_modules(module: nn.Module, prefixes: Sequence[str]) -> list[str]:
+    """Undo :func:`freeze_modules` for ``prefixes``; return the unfrozen names."""
+    unfrozen = _set_requires_grad(module, prefixes, True)
     for sub in _frozen_norm_layers(module, prefixes):
         hooks = sub._forward_pre_hooks
         for key in [k for k, fn in hooks.items() if fn is _keep_norm_in_eval]:

@@ -38,7 +38,7 @@ def test_binary_predict_proba_and_errors():
     y = np.array([0, 1, 0, 1])
     p = np.array([0.1, 0.7, 0.3, 0.9])
     assert tune_thresholds(y, np.c_[1 - p, p], "youden") == pytest.approx(0.7)
-    with pytest.raises(ValueError, match="method must be"):
+    with pytest.raises(ValueError, match="Unknown method="):
         tune_thresholds(y, p, method="accuracy")
     with pytest.raises(ValueError, match="0/1 labels"):
         tune_thresholds(y * 2, p)

@@ -158,7 +158,7 @@ PAPER_COUNTS = [
     ("hsmnet", {"reduction": "none"}, 5_063_301),
     ("restransformer1d", {}, 10_156_165),
     # CRNN r18 (256 x 2): bidirectional GRU/RNN crashed in the reference; the
-    # package counts are PAPER_SPEC's "Package" column.
+    # counts below are the package's own models.
     *[
         ("crnn1d", {"rnn_type": r, "bidirectional": b}, n)
         for r, b, n in [

@@ -1,4 +1,8 @@
-"""ResNet1d: layer layout, parameter counts (PAPER_SPEC §2.10), init and contract."""
+"""ResNet1d: layer layout, parameter counts, init and contract.
+
+The counts are those of the paper's ResNets (Marques & Oliveira 2025,
+arXiv:2503.08960); see docs/user_guide/reproducing.rst.
+"""
 
 import pytest
 import torch

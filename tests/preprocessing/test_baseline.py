@@ -87,7 +87,11 @@ def test_running_median_equals_ndimage_per_signal(rng):
 
 
 def _paper_wavelet_baseline(x):
-    """Literal per-lead reading of PAPER_SPEC section 3.1, as an independent check."""
+    """Literal per-lead reading of the paper's db4 baseline, as an independent check.
+
+    Marques & Oliveira 2025, arXiv:2503.08960 (see also the ``wavelet`` method in
+    docs/user_guide/preprocessing.rst).
+    """
     import pywt
 
     approx, energy = [x], [None]  # 1-based levels

@@ -1,0 +1,60 @@
+"""Docstring fragments shared by several public functions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def fill_doc(**fragments: str) -> Callable[[T], T]:
+    """Return a decorator that puts shared text into a docstring.
+
+    Each line ``%(name)s`` (its indentation included) of the decorated object's
+    docstring is replaced by ``fragments[name]``, so that parameter entries
+    several functions share are written once. A placeholder without a fragment
+    raises at import time.
+
+    Parameters
+    ----------
+    **fragments : str
+        The texts, already indented as they stand in the docstring.
+
+    Returns
+    -------
+    decorator : callable
+        Sets ``obj.__doc__`` and returns ``obj``.
+
+    Raises
+    ------
+    KeyError
+        If the docstring names a placeholder no fragment fills.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.utils._docs import fill_doc
+    >>> @fill_doc(x="    x : int")
+    ... def f(x):
+    ...     '''Double.
+    ...
+    ...     Parameters
+    ...     ----------
+    ... %(x)s
+    ...     '''
+    ...     return 2 * x
+    >>> print(f.__doc__.splitlines()[4].strip())
+    x : int
+    """
+
+    def decorate(obj: T) -> T:
+        obj.__doc__ = re.sub(
+            r"^ *%\((\w+)\)s",
+            lambda m: fragments[m.group(1)],
+            obj.__doc__ or "",
+            flags=re.MULTILINE,
+        )
+        return obj
+
+    return decorate
