@@ -52,3 +52,14 @@ def test_without_warm_start_the_fitted_metadata_are_the_parameters():
     assert est.sfreq_ is None and est.lead_names_ is None
     est = ECGResNetClassifier(**FAST, sfreq=250, lead_names=LEADS).fit(X, y)
     assert (est.sfreq_, est.lead_names_) == (250.0, ("I", "II"))
+
+
+def test_adopted_metadata_survive_a_model_folder(checkpoint, tmp_path):
+    from sklearn_ecg.persistence import load_model, save_model
+
+    est = ECGResNetClassifier(**FAST, warm_start_from=checkpoint).fit(X, y)
+    save_model(est, tmp_path / "model")
+    loaded = load_model(tmp_path / "model")
+    assert (loaded.sfreq_, loaded.lead_names_) == (500.0, ("I", "II"))
+    with pytest.raises(ValueError, match="expects 500 Hz"):
+        loaded.predict(X, sfreq=100.0)
