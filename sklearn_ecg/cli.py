@@ -5,13 +5,16 @@ Run ``sklearn-ecg demo`` for the seed paper's study end to end on synthetic data
 are reported as one line on stderr with a non-zero exit code; ``--debug`` shows
 the full traceback instead.
 
-Exit codes: 0 success, 1 an error inside the computation, 2 a usage or input
-error (bad path, unknown model, unreadable config), 130 interrupted.
+Exit codes: 0 success, 1 an error inside the computation (or the reader of
+stdout closed it, as ``| head`` does: no traceback), 2 a usage or input error
+(bad path, unknown model, unreadable config), 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 
 from sklearn_ecg import __version__
@@ -98,7 +101,14 @@ def main(argv: list[str] | None = None) -> int:
             import torch
 
             torch.set_num_threads(max(1, args.threads))
-        return int(_command_modules()[args.command].run(args) or 0)
+        code = int(_command_modules()[args.command].run(args) or 0)
+        sys.stdout.flush()  # a closed pipe surfaces here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`sklearn-ecg predict | head`): stop quietly, as
+        # Python's documentation recommends ("Note on SIGPIPE").
+        _silence_stdout()
+        return 1
     except CLIError as exc:
         if debug:
             raise
@@ -112,6 +122,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _error(f"{type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
         return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so that the exit flush raises no second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # stdout is not a real file (e.g. captured in tests)
 
 
 def _error(message: str) -> None:

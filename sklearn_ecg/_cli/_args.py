@@ -26,6 +26,19 @@ def add_data_args(p, *, required=True):
     g.add_argument("--data", required=required, metavar="KIND:PATH", help=DATA_HELP)
     g.add_argument("--labels", metavar="CSV", help="labels CSV for --data wfdb:PATH")
     g.add_argument(
+        "--label-column",
+        action="append",
+        dest="label_columns",
+        metavar="NAME",
+        help="a label column of --labels (repeatable: several give a multi-label "
+        "target); needed when the file has other columns, e.g. a covariate",
+    )
+    g.add_argument(
+        "--patient-column",
+        metavar="NAME",
+        help="patient id column of --labels: a patient's records stay in one fold",
+    )
+    g.add_argument(
         "--target-column",
         metavar="NAME",
         help="use one label of a multi-label dataset as a binary target",

@@ -62,14 +62,19 @@ def load_data(
     sfreq: float | None = None,
     skip_missing: bool = False,
     random_state: int = 0,
+    label_columns: list[str] | None = None,
+    patient_column: str | None = None,
 ) -> ECGData:
     """Load ``--data`` (and ``--labels``) into an :class:`ECGData`.
 
     ``split`` selects PTB-XL's official folds ("train" = folds 1-9, "test" =
     fold 10); other sources have no official split and ignore it.
     ``target_column`` turns a multi-label target into one binary column, and
-    ``sfreq`` resamples every record. ``skip_missing`` loads the records present
-    on disk when a labels table lists more (a partial copy of a release).
+    ``sfreq`` resamples every record (the WFDB and CPSC2018 loaders do it per
+    record, so folders of mixed rates load). ``skip_missing`` loads the records
+    present on disk when a labels table lists more (a partial copy of a
+    release). ``label_columns`` and ``patient_column`` name the columns of a
+    ``wfdb`` labels file.
     """
     kind, path = parse_data_spec(spec)
     if kind == "wfdb" and not labels:
@@ -84,8 +89,18 @@ def load_data(
         "wfdb": _load_wfdb,
         "synthetic": _load_synthetic,
     }[kind]
+    if kind != "wfdb" and (label_columns or patient_column):
+        raise CLIError(
+            "--label-column and --patient-column apply to --data wfdb:PATH only."
+        )
     on_missing = "skip" if skip_missing else "raise"
-    data = loader(path, labels=labels, on_missing=on_missing, random_state=random_state)
+    extra = {"sfreq": sfreq} if kind == "cpsc2018" else {}
+    if kind == "wfdb":
+        extra = dict(sfreq=sfreq, label_columns=label_columns,
+                     patient_column=patient_column)  # fmt: skip
+    data = loader(
+        path, labels=labels, on_missing=on_missing, random_state=random_state, **extra
+    )
     if kind == "ptbxl" and split != "all":
         data = _ptbxl_split(data, split)
     if target_column is not None:
@@ -98,7 +113,8 @@ def load_data(
 def _bunch_to_data(bunch, description: str) -> ECGData:
     frame = getattr(bunch, "frame", None)
     ids = _first_attr(bunch, "record_ids", "record_names", "ids", "records")
-    groups = _first_attr(bunch, "patient_ids", "groups")
+    # groups also merge identical signals under two names (see load_wfdb_folder).
+    groups = _first_attr(bunch, "groups", "patient_ids")
     folds = _first_attr(bunch, "folds", "strat_fold")
     if (
         folds is None
@@ -139,17 +155,17 @@ def _load_ptbxl(path, *, labels, on_missing, random_state):
     )
 
 
-def _load_cpsc2018(path, *, labels, on_missing, random_state):
+def _load_cpsc2018(path, *, labels, on_missing, random_state, sfreq=None):
     from sklearn_ecg.datasets import load_cpsc2018 as load
 
-    return _bunch_to_data(_call_loader(load, path), f"CPSC2018 ({path})")
+    return _bunch_to_data(_call_loader(load, path, sfreq=sfreq), f"CPSC2018 ({path})")
 
 
-def _load_wfdb(path, *, labels, on_missing, random_state):
+def _load_wfdb(path, *, labels, on_missing, random_state, **columns):
     from sklearn_ecg.datasets import load_wfdb_folder as load
 
     return _bunch_to_data(
-        _call_loader(load, path, labels=labels, on_missing=on_missing),
+        _call_loader(load, path, labels=labels, on_missing=on_missing, **columns),
         f"WFDB folder ({path})",
     )
 
@@ -254,6 +270,8 @@ def load_from_args(args, default_split: str) -> ECGData:
         sfreq=args.sfreq,
         skip_missing=args.skip_missing,
         random_state=args.seed,
+        label_columns=args.label_columns,
+        patient_column=args.patient_column,
     )
     if not args.quiet:
         print(

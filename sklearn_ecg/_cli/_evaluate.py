@@ -35,9 +35,7 @@ def add_parser(subparsers):
         metavar="CKPT",
         help="score this trained model instead of cross-validating --model",
     )
-    p.add_argument(
-        "--allow-pickle", action="store_true", help=_model_io.ALLOW_PICKLE_HELP
-    )
+    _model_io.add_model_file_args(p)
     p.add_argument("--n-splits", type=int, default=5)
     p.add_argument("--n-repeats", type=int, default=2)
     p.add_argument("--n-bootstrap", type=int, default=1000)
@@ -86,7 +84,9 @@ def _evaluate_trained(args, out: Path) -> int:
     from ._compare import fold_scores
 
     pipe = _model_io.load_model(args.model_file, allow_pickle=args.allow_pickle)
-    data = checked_data(args, default_split="test")
+    data = _model_io.match_model(
+        pipe, checked_data(args, default_split="test"), resample=args.resample
+    )
     if data.y.ndim != 1:
         raise CLIError(
             "evaluate --model-file scores binary targets; use "

@@ -23,6 +23,49 @@ ALLOW_PICKLE_HELP = (
 )
 
 
+#: Help text of the ``--resample`` option of ``predict`` and ``evaluate``.
+RESAMPLE_HELP = (
+    "resample the records to the model's sampling rate (by default another rate "
+    "is an error)"
+)
+
+
+def add_model_file_args(p) -> None:
+    """Add ``--allow-pickle`` and ``--resample`` (commands that load a model)."""
+    p.add_argument("--allow-pickle", action="store_true", help=ALLOW_PICKLE_HELP)
+    p.add_argument("--resample", action="store_true", help=RESAMPLE_HELP)
+
+
+def match_model(pipe, data, *, resample: bool = False):
+    """Check the records' rate and leads against the model; reorder leads by name.
+
+    The library's :func:`sklearn_ecg.classifiers.check_recording`; with
+    ``resample`` a different rate is resampled, and the command says so on
+    stderr. Returns ``data`` with ``X`` (and ``sfreq``) updated.
+    """
+    import sys
+
+    from sklearn_ecg.classifiers import check_recording, expected_recording
+
+    want_sfreq, _ = expected_recording(pipe)
+    try:
+        X = check_recording(
+            pipe, data.X, sfreq=data.sfreq, lead_names=data.lead_names,
+            resample=resample,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise CLIError(f"the records do not fit the model: {exc}") from exc
+    if resample and want_sfreq is not None and want_sfreq != data.sfreq:
+        print(
+            f"resampled the records from {data.sfreq:g} Hz to the model's "
+            f"{want_sfreq:g} Hz (--resample)",
+            file=sys.stderr,
+        )
+        data.sfreq = want_sfreq
+    data.X = X
+    return data
+
+
 def save_model(pipe, out: Path) -> list[Path]:
     """Write the fitted pipeline into ``out`` as data (no pickle).
 

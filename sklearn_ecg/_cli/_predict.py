@@ -10,7 +10,6 @@ import numpy as np
 from . import _model_io
 from ._args import add_command
 from ._data import load_from_args
-from ._model_io import ALLOW_PICKLE_HELP
 from ._report import prepare_out_dir
 from ._safe_text import csv_safe_cell
 
@@ -21,7 +20,7 @@ def add_parser(subparsers):
         subparsers, "predict", "probabilities from a trained model", data=True
     )
     p.add_argument("--model-file", required=True, metavar="CKPT")
-    p.add_argument("--allow-pickle", action="store_true", help=ALLOW_PICKLE_HELP)
+    _model_io.add_model_file_args(p)
     p.add_argument("--out", help="folder for predictions.csv (default: stdout)")
     return p
 
@@ -29,7 +28,9 @@ def add_parser(subparsers):
 def run(args) -> int:
     """Write one row of class probabilities per record."""
     pipe = _model_io.load_model(args.model_file, allow_pickle=args.allow_pickle)
-    data = load_from_args(args, default_split="test")
+    data = _model_io.match_model(
+        pipe, load_from_args(args, default_split="test"), resample=args.resample
+    )
     proba = pipe.predict_proba(data.X)
     classes = (
         [str(c) for c in pipe.classes_]

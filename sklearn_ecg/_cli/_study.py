@@ -33,6 +33,8 @@ import json
 import sys
 from pathlib import Path
 
+from sklearn_ecg.utils import check_int
+
 from . import _figures
 from ._args import add_common_args
 from ._compare import CONDITIONS, ModelSpec, StudyPlan, compare, pretrain
@@ -131,15 +133,27 @@ def plan_from_config(config: dict) -> StudyPlan:
     return StudyPlan(
         models=specs,
         conditions=conditions,
-        n_splits=int(cv.get("n_splits", 5)),
-        n_repeats=int(cv.get("n_repeats", 2)),
+        n_splits=_config_int(cv, "n_splits", 5, 2, where="cv."),
+        n_repeats=_config_int(cv, "n_repeats", 2, 1, where="cv."),
         training=dict(config.get("training", {})),
         pretraining=dict(config.get("pretraining", {})),
         finetuning=dict(config.get("finetuning", {})),
         device=str(config.get("device", "auto")),
-        random_state=int(config.get("seed", 0)),
+        random_state=_config_int(config, "seed", 0, 0),
         preprocess=str(config.get("preprocess", "default")),
     )
+
+
+def _config_int(table: dict, key: str, default: int, minimum: int, where="") -> int:
+    """Return an integer config value; a one-line error names a bad key."""
+    value = table.get(key, default)
+    try:
+        return check_int(value, key, minimum)
+    except (TypeError, ValueError):
+        raise CLIError(
+            f"config: {where}{key} must be an integer >= {minimum}, got {value!r}. "
+            f"Write a number, e.g. {key} = {default}."
+        ) from None
 
 
 def _check_keys(table, allowed, where):

@@ -19,6 +19,7 @@ from ._augment import (
     SquarePulse,
     TimeDropout,
     TimeShift,
+    check_nyquist,
 )
 from ._crop import RandomCrop
 from ._recipes import basic_augmentation, paper_augmentation
@@ -39,5 +40,6 @@ __all__ = [
     "TimeDropout",
     "TimeShift",
     "basic_augmentation",
+    "check_nyquist",
     "paper_augmentation",
 ]

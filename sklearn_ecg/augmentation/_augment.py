@@ -10,6 +10,7 @@ their input in place.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,9 +30,86 @@ def _uniform(rng: np.random.Generator, bounds) -> float:
 
 
 def _wave_draw(x, rng: np.random.Generator, sfreq: float, amplitude, freq):
-    """Sample times (s) of ``x`` and one amplitude then one frequency (Hz) draw."""
+    """Sample times (s) of ``x`` and one amplitude then one frequency (Hz) draw.
+
+    Frequencies are drawn below the Nyquist frequency ``sfreq / 2`` (see
+    :func:`check_nyquist`).
+    """
     t = np.arange(x.shape[-1]) / sfreq
-    return t, _uniform(rng, amplitude), _uniform(rng, freq)
+    low, high = freq
+    return t, _uniform(rng, amplitude), _uniform(rng, (low, min(high, sfreq / 2)))
+
+
+def _leaves(augmentation):
+    """Yield the transforms inside ``Compose``/``OneOf`` trees."""
+    children = getattr(augmentation, "transforms", None)
+    if children is None:
+        yield augmentation
+        return
+    for child in children:
+        yield from _leaves(child)
+
+
+def check_nyquist(augmentation, sfreq: float) -> None:
+    """Check the frequency ranges of an augmentation against ``sfreq / 2``.
+
+    Transforms with a ``freq`` range in Hz (``SineNoise``, ``SquarePulse``,
+    ``BaselineWander``) draw their frequency below the Nyquist frequency: a
+    range reaching above it is clipped to it, with a warning; a range lying
+    wholly at or above it is an error. The classifiers call this in ``fit``.
+
+    Parameters
+    ----------
+    augmentation : Augmentation
+        A transform, or a ``Compose``/``OneOf`` of transforms.
+    sfreq : float
+        Sampling rate of the records in Hz.
+
+    Raises
+    ------
+    ValueError
+        If a ``freq`` range starts at or above ``sfreq / 2``.
+
+    Warns
+    -----
+    UserWarning
+        Naming each transform whose range is clipped.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from sklearn_ecg.augmentation import check_nyquist, paper_augmentation
+    >>> check_nyquist(paper_augmentation(), 100.0)  # 50 Hz square wave: at Nyquist
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     check_nyquist(paper_augmentation(), 50.0)
+    >>> "clipped to 25 Hz" in str(caught[0].message)
+    True
+    """
+    nyquist = float(sfreq) / 2
+    clipped = []
+    for leaf in _leaves(augmentation):
+        freq = getattr(leaf, "freq", None)
+        if freq is None:
+            continue
+        low, high = freq
+        name = f"{type(leaf).__name__}(freq=({low:g}, {high:g}))"
+        if low >= nyquist:
+            raise ValueError(
+                f"{name} draws frequencies at or above the Nyquist frequency "
+                f"{nyquist:g} Hz of sfreq={sfreq:g} Hz. Lower its freq range below "
+                f"{nyquist:g} Hz, leave it out, or train on records sampled faster."
+            )
+        if high > nyquist:
+            clipped.append(name)
+    if clipped:
+        warnings.warn(
+            f"{', '.join(clipped)} reach above the Nyquist frequency {nyquist:g} Hz "
+            f"of sfreq={sfreq:g} Hz: their frequencies are clipped to {nyquist:g} Hz. "
+            f"Pass freq=(low, {nyquist:g}) or less to silence this.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 class Augmentation:

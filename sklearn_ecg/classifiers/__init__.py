@@ -9,6 +9,7 @@ from ._export import to_onnx, to_torchscript
 from ._fitted_state import FITTED_STATE, get_fitted_state, set_fitted_state
 from ._inception import ECGInceptionClassifier
 from ._params import AUTOCAST_DTYPES
+from ._recording import check_recording, expected_recording
 from ._resnet import ECGResNetClassifier
 from ._restransformer import ECGResTransformerClassifier
 from ._transformer import ECGTransformerClassifier
@@ -34,6 +35,8 @@ __all__ = [
     "ECGXResNetClassifier",
     "FITTED_STATE",
     "TrainingDivergedError",
+    "check_recording",
+    "expected_recording",
     "get_estimator_class",
     "get_fitted_state",
     "save_pretrained",

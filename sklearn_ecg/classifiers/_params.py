@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from ..augmentation import check_nyquist
 from ..augmentation._recipes import resolve_augment
 from ..training import (
     BCEWithLogitsLoss,
@@ -98,9 +99,12 @@ TRAINING_PARAMETERS = """\
         for multiclass tasks.
     sfreq : float, default=None
         Sampling rate of ``X`` in Hz. Metadata: stored with the model, checked
-        on warm starts, and used to express augmentation in Hz.
+        on warm starts and at prediction (``predict(X, sfreq=...)``), and used
+        to express augmentation in Hz. None: adopted from ``warm_start_from``.
     lead_names : list of str, default=None
-        Names of the leads of ``X`` (metadata, checked on warm starts).
+        Names of the leads of ``X``; stored with the model, checked on warm
+        starts, and used at prediction to put records given with
+        ``lead_names=`` in this order. None: adopted from ``warm_start_from``.
     augment : None, str, Augmentation or list of Augmentation, default=None
         Train-time augmentation of each training record, seeded by
         ``random_state`` and never applied at prediction or validation scoring.
@@ -193,7 +197,12 @@ BASE_DOC = f"""Deep-learning ECG classifier: a scikit-learn estimator on skorch.
         With ``warm_start_from``: ``{"loaded", "reinitialized", "skipped"}``
         lists of tensor names (module tensors taken from the checkpoint, module
         tensors left at their fresh initialisation such as a new head, and
-        checkpoint tensors not used). None without a warm start.
+        checkpoint tensors not used), and ``"adopted"``: the metadata taken
+        from the checkpoint because the parameter was None (e.g.
+        ``["sfreq=500"]``). None without a warm start.
+    sfreq_, lead_names_ : float, tuple of str or None
+        The rate and leads records are checked against at prediction:
+        ``sfreq``/``lead_names``, or the checkpoint's when adopted.
     frozen_prefixes_ : tuple of str
         Module-name prefixes frozen by ``freeze`` (empty when nothing is).
 
@@ -271,11 +280,14 @@ def check_params(est, X) -> None:
 
 
 def _check_augment(est) -> None:
-    if resolve_augment(est.augment) is not None and est.sfreq is None:
+    augmentation = resolve_augment(est.augment)
+    if augmentation is not None and est.sfreq is None:
         raise ValueError(
             f"augment={est.augment!r} draws frequencies in Hz and needs the "
             "sampling rate: pass sfreq=<Hz> (e.g. sfreq=500)."
         )
+    if augmentation is not None:
+        check_nyquist(augmentation, est.sfreq)
 
 
 def reject_fit_params(fit_params) -> None:
@@ -289,9 +301,13 @@ def reject_fit_params(fit_params) -> None:
 
 
 def _check_metadata(est, X) -> None:
-    """Check ``sfreq`` and ``lead_names`` against the data."""
-    if est.sfreq is not None:
-        check_sfreq(est.sfreq)
+    """Check ``sfreq`` and ``lead_names``; set ``sfreq_`` and ``lead_names_``.
+
+    The fitted copies are what prediction checks records against; a warm start
+    may fill them from its checkpoint when the parameters are None.
+    """
+    est.sfreq_ = None if est.sfreq is None else check_sfreq(est.sfreq)
+    est.lead_names_ = None
     if est.lead_names is not None:
         names = list(est.lead_names)
         if len(names) != X.shape[1] or not all(isinstance(n, str) for n in names):
@@ -299,6 +315,7 @@ def _check_metadata(est, X) -> None:
                 f"lead_names must list {X.shape[1]} lead names (one per lead of X), "
                 f"got {est.lead_names!r}."
             )
+        est.lead_names_ = tuple(names)
 
 
 def resolve_device(device) -> torch.device:

@@ -7,7 +7,9 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 
 from ..training._heads import TASK_HEADS, logits_to_proba
+from ..utils import match_recording
 from ._memmap import validate_records
+from ._recording import fitted_recording
 
 
 class PredictionMixin:
@@ -18,9 +20,15 @@ class PredictionMixin:
     """
 
     # ------------------------------------------------------------ prediction --
-    def _validate_predict_X(self, X, fitting=False):
+    def _validate_predict_X(self, X, fitting=False, sfreq=None, lead_names=None):
         if not fitting:
             check_is_fitted(self)
+        if sfreq is not None or lead_names is not None:
+            own_sfreq, own_leads = fitted_recording(self)
+            X = match_recording(
+                X, sfreq=sfreq, lead_names=lead_names, expected_sfreq=own_sfreq,
+                expected_lead_names=own_leads,
+            )  # fmt: skip
         X = validate_records(self, X, reset=False)
         if X.shape[1] != self.n_leads_in_ or X.shape[2] != self.n_times_in_:
             raise ValueError(
@@ -36,29 +44,40 @@ class PredictionMixin:
         head = "softmax" if self.task_ == "multiclass" else "sigmoid"
         return logits_to_proba(torch.from_numpy(logits), head).numpy()
 
-    def decision_function(self, X):
+    def decision_function(self, X, *, sfreq=None, lead_names=None):
         """Raw logits: ``(n,)`` for binary tasks, ``(n, n_outputs)`` otherwise.
 
         Parameters
         ----------
         X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
             ECG records shaped like the training data.
+        sfreq : float, default=None
+            Sampling rate of ``X`` in Hz, checked against the estimator's.
+        lead_names : sequence of str, default=None
+            Lead names of ``X``, put in the estimator's order by name; see
+            :func:`sklearn_ecg.utils.match_recording`.
 
         Returns
         -------
         scores : ndarray
             Logits; larger means more likely positive / more likely class.
         """
-        logits = self._predict_logits(self._validate_predict_X(X))
+        X = self._validate_predict_X(X, False, sfreq, lead_names)
+        logits = self._predict_logits(X)
         return logits[:, 0] if self.task_ == "binary" else logits
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, *, sfreq=None, lead_names=None):
         """Class probabilities.
 
         Parameters
         ----------
         X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
             ECG records shaped like the training data.
+        sfreq : float, default=None
+            Sampling rate of ``X`` in Hz, checked against the estimator's.
+        lead_names : sequence of str, default=None
+            Lead names of ``X``, put in the estimator's order by name; see
+            :func:`sklearn_ecg.utils.match_recording`.
 
         Returns
         -------
@@ -66,28 +85,60 @@ class PredictionMixin:
             Binary: ``[1 - p, p]``; multiclass: softmax; multi-label: one
             sigmoid probability per label (rows need not sum to 1).
         """
-        logits = self._predict_logits(self._validate_predict_X(X))
+        X = self._validate_predict_X(X, False, sfreq, lead_names)
+        logits = self._predict_logits(X)
         return logits_to_proba(torch.from_numpy(logits), TASK_HEADS[self.task_]).numpy()
 
-    def predict(self, X):
+    def predict(self, X, *, sfreq=None, lead_names=None):
         """Predicted labels using ``threshold_`` (binary, multi-label) or argmax.
 
         Parameters
         ----------
         X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
             ECG records shaped like the training data.
+        sfreq : float, default=None
+            Sampling rate of ``X`` in Hz, checked against the estimator's.
+        lead_names : sequence of str, default=None
+            Lead names of ``X``, put in the estimator's order by name; see
+            :func:`sklearn_ecg.utils.match_recording`.
 
         Returns
         -------
         y_pred : ndarray of shape (n_records,) or (n_records, n_labels)
             Class labels, or a 0/1 indicator matrix for multi-label tasks.
         """
-        proba = self.predict_proba(X)
+        proba = self.predict_proba(X, sfreq=sfreq, lead_names=lead_names)
         if self.task_ == "multiclass":
             return self.classes_[np.argmax(proba, axis=1)]
         if self.task_ == "binary":
             return self.classes_[(proba[:, 1] >= self.threshold_).astype(int)]
         return (proba >= self.threshold_).astype(int)
+
+    def score(self, X, y, sample_weight=None, *, sfreq=None, lead_names=None):
+        """Mean accuracy of :meth:`predict` on ``X`` (subset accuracy for multi-label).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
+            ECG records shaped like the training data.
+        y : array-like of shape (n_records,) or (n_records, n_labels)
+            True labels.
+        sample_weight : array-like of shape (n_records,), default=None
+            Sample weights.
+        sfreq : float, default=None
+            Sampling rate of ``X`` in Hz, checked against the estimator's.
+        lead_names : sequence of str, default=None
+            Lead names of ``X``, put in the estimator's order by name.
+
+        Returns
+        -------
+        score : float
+            :func:`sklearn.metrics.accuracy_score` of the predictions.
+        """
+        from sklearn.metrics import accuracy_score
+
+        y_pred = self.predict(X, sfreq=sfreq, lead_names=lead_names)
+        return accuracy_score(y, y_pred, sample_weight=sample_weight)
 
     # ----------------------------------------------------------- persistence --
     def __setstate__(self, state):

@@ -26,6 +26,7 @@ from ..transfer import (
 from ..transfer._pretrained import as_pretrained_weights
 from ..transfer._transfer import check_backbone_lr_ratio, check_unfreeze_after
 from ..utils import to_json_safe
+from ._recording import fitted_recording
 
 
 def architecture_name(estimator) -> str | None:
@@ -123,14 +124,15 @@ def estimator_checkpoint(estimator, *, pipeline=None) -> Checkpoint:
             )
         pre = describe_preprocessing(steps)
     classes = np.asarray(estimator.classes_)
+    sfreq, lead_names = fitted_recording(estimator)
     return Checkpoint.from_module(
         estimator.module_,
         architecture=architecture_name(estimator),
         architecture_params=_architecture_params(estimator),
         n_leads=int(estimator.n_leads_in_),
         n_times=int(estimator.n_times_in_),
-        lead_names=estimator.lead_names,
-        sfreq=estimator.sfreq,
+        lead_names=None if lead_names is None else list(lead_names),
+        sfreq=sfreq,
         crop_length=estimator.crop_length,
         task=estimator.task_,
         classes=[str(c) for c in classes],
@@ -236,6 +238,23 @@ def check_transfer_params(est) -> None:
         )
 
 
+def _adopt_metadata(est, ckpt) -> list[str]:
+    """Take the checkpoint's rate and lead names where the estimator has none.
+
+    The compatibility check has passed, so the lead count agrees. Sets the
+    fitted ``sfreq_``/``lead_names_`` (never the parameters) and returns what
+    was adopted, e.g. ``["sfreq=500"]``, for ``warm_start_report_["adopted"]``.
+    """
+    adopted = []
+    if est.sfreq is None and ckpt.sfreq is not None:
+        est.sfreq_ = float(ckpt.sfreq)
+        adopted.append(f"sfreq={est.sfreq_:g}")
+    if est.lead_names is None and ckpt.lead_names:
+        est.lead_names_ = tuple(ckpt.lead_names)
+        adopted.append(f"lead_names={','.join(est.lead_names_)}")
+    return adopted
+
+
 def apply_warm_start(est, module: nn.Module) -> nn.Module:
     """Load ``est.warm_start_from`` into ``module`` and apply ``est.freeze``.
 
@@ -243,7 +262,9 @@ def apply_warm_start(est, module: nn.Module) -> nn.Module:
     of ``fit``; the checks that need the module or the checkpoint run here.
 
     Sets the fitted attributes ``warm_start_report_`` (``None`` without a warm
-    start) and ``frozen_prefixes_``.
+    start) and ``frozen_prefixes_``. An estimator whose ``sfreq`` or
+    ``lead_names`` is None adopts the checkpoint's (in ``sfreq_`` and
+    ``lead_names_``), listed in ``warm_start_report_["adopted"]``.
 
     Parameters
     ----------
@@ -274,6 +295,7 @@ def apply_warm_start(est, module: nn.Module) -> nn.Module:
         est.warm_start_report_ = load_matching_weights(
             module, ckpt.state_dict, reuse_head=same_head
         )
+        est.warm_start_report_["adopted"] = _adopt_metadata(est, ckpt)
     est.frozen_prefixes_ = resolve_freeze(module, est.freeze)
     freeze_modules(module, est.frozen_prefixes_)
     return module

@@ -83,9 +83,12 @@ def _typed(column: list[str]) -> pd.Series:
     """Numbers when every non-empty cell is one (ints when whole), else strings."""
     filled = [c for c in column if c != ""]
     if filled and all(_is_number(c) for c in filled):
-        values = pd.to_numeric(pd.Series([c if c else np.nan for c in column]))
+        # float() also reads 'nan'/'inf' (pandas does not): a 'nan' cell is empty.
+        values = pd.Series([float(c) if c else np.nan for c in column])
         whole = values.dropna()
-        if len(whole) == len(values) and (whole == whole.round()).all():
+        if len(whole) == len(values) and np.isfinite(whole).all() and (
+            whole == whole.round()
+        ).all():
             return values.astype(np.int64)
         return values
     return pd.Series([c if c else None for c in column], dtype=object)
@@ -159,7 +162,8 @@ def _column(table: LabelTable, col, role):
         return col
     raise ValueError(
         f"Labels table {table.name} has no {role} column {col!r}; its columns are "
-        f"{list(table.frame.columns)}. Pass {role}_column= (a name, or a position when "
+        f"{list(table.frame.columns)}. Pass {role}_column{'s' * (role == 'label')}= "
+        "(a name, or a position when "
         "the file has no header)."
     )
 
@@ -226,6 +230,8 @@ def check_cells(table: LabelTable, rec, label_cols, pat, root) -> list[str]:
         for i, value in enumerate(table.frame[col]):
             if _empty(value):
                 problems.append(f"{table.cell(i, col)}: empty")
+            elif isinstance(value, float) and not np.isfinite(value):
+                problems.append(f"{table.cell(i, col)}: {value!r} is not finite")
             elif multi and col != pat and str(value) not in _BINARY:
                 bad = _shown(value)
                 problems.append(f"{table.cell(i, col)}: {bad!r} is not 0 or 1")

@@ -323,6 +323,18 @@ def _validate_metadata(meta: dict) -> dict:
     return out
 
 
+#: How a torch.save file starts: a zip archive, or (legacy) a pickle protocol 2.
+_TORCH_MAGIC = (b"PK\x03\x04", b"\x80\x02")
+
+
+def _refused_global(exc: Exception) -> str | None:
+    """Return the line of torch's weights-only error naming a refused object."""
+    for line in str(exc).splitlines():
+        if "GLOBAL" in line:
+            return line.strip()
+    return None
+
+
 def _read_payload(source) -> dict:
     """``torch.load(weights_only=True)`` with the failure modes turned into errors."""
     label = "the given bytes" if isinstance(source, bytes) else repr(str(source))
@@ -333,20 +345,45 @@ def _read_payload(source) -> dict:
             f"No checkpoint file at {str(source)!r}. Write one with "
             "est.save_pretrained(path) or check the path."
         )
+    corrupt = (
+        f"{label} is not a readable torch checkpoint{{}}: it is corrupt, truncated "
+        "or another kind of file. Re-create it with save_pretrained."
+    )
+    head = source.read(4) if hasattr(source, "read") else Path(source).read_bytes()[:4]
+    if hasattr(source, "seek"):
+        source.seek(0)
+    if not head.startswith(_TORCH_MAGIC):
+        raise CheckpointError(corrupt.format(f" (it starts with {head!r})"))
     try:
         return torch.load(source, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
+        refused = _refused_global(exc)
+        if refused is None:
+            raise CheckpointError(corrupt.format("")) from exc
         raise CheckpointError(
             f"Refusing to load {label}: it contains Python objects other than tensors "
-            "and plain containers, and sklearn-ecg never unpickles arbitrary objects "
-            f"(torch.load(weights_only=True) said: {str(exc).splitlines()[0]}). Only "
-            "load checkpoints written by save_pretrained from sources you trust."
+            f"and plain containers ({refused}), and sklearn-ecg never unpickles "
+            "arbitrary objects. Only load checkpoints written by save_pretrained "
+            "from sources you trust."
         ) from exc
-    except (RuntimeError, EOFError, OSError, ValueError) as exc:
+    except Exception as exc:  # torch raises many types on damaged archives
+        first = str(exc).split(". ")[0].splitlines()[0] if str(exc) else ""
         raise CheckpointError(
-            f"{label} is not a readable torch checkpoint ({exc}). It may be truncated "
-            "or not a file written by save_pretrained."
+            corrupt.format(f" ({first or type(exc).__name__})")
         ) from exc
+
+
+def _check_finite(state_dict: dict, label: str) -> None:
+    """Refuse NaN or inf weights, naming the first tensor that holds them."""
+    for name, tensor in state_dict.items():
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            n_bad = int((~torch.isfinite(tensor)).sum())
+            raise CheckpointError(
+                f"The checkpoint in {label} is corrupt: tensor {name!r} holds "
+                f"{n_bad} NaN or infinite value(s): it was saved from a broken "
+                "model or damaged. Re-create it with save_pretrained from a model "
+                "that predicts finite values."
+            )
 
 
 def load_checkpoint(source: str | os.PathLike | bytes) -> Checkpoint:
@@ -368,8 +405,9 @@ def load_checkpoint(source: str | os.PathLike | bytes) -> Checkpoint:
     FileNotFoundError
         If ``source`` is a path that does not exist.
     CheckpointError
-        If the file is not a torch checkpoint, holds arbitrary Python objects, is of
-        another format or version, or its weights do not match the stored SHA-256.
+        If the file is not a torch checkpoint (garbage or truncated bytes),
+        holds arbitrary Python objects, is of another format or version, its
+        weights do not match the stored SHA-256, or a tensor holds NaN or inf.
 
     Examples
     --------
@@ -404,4 +442,6 @@ def load_checkpoint(source: str | os.PathLike | bytes) -> Checkpoint:
             f"{str(payload.get('sha256'))[:12]}..., computed {ckpt.sha256[:12]}...): "
             "the file is corrupted or was modified. Re-create it with save_pretrained."
         )
+    _check_finite(ckpt.state_dict, "the given bytes" if isinstance(source, bytes)
+                  else repr(str(source)))  # fmt: skip
     return ckpt

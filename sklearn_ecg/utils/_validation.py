@@ -53,7 +53,7 @@ def validate_ecg(
     Raises
     ------
     ValueError
-        If ``X`` is 1-D or more than 3-D, empty, or contains NaN or inf, or if
+        If ``X`` is 0-D, 1-D or more than 3-D, empty, or contains NaN or inf, or if
         its lead count differs from the one seen in fit.
 
     Examples
@@ -65,6 +65,7 @@ def validate_ecg(
     (4, 1, 100)
     """
     X_in = X
+    _reject_low_ndim(X_in)
     if hasattr(X_in, "ndim") and X_in.ndim > 3:
         raise ValueError(
             f"X must be 3-D (n_records, n_leads, n_times) or 2-D (n_records, n_times)"
@@ -95,17 +96,26 @@ def validate_ecg(
             "records with the leads used in fit (e.g. via "
             "sklearn_ecg.preprocessing.LeadSelector), or refit."
         )
-    X = validate_data(
-        estimator,
-        X,
-        reset=reset,
-        allow_nd=True,
-        dtype=list(dtype) if isinstance(dtype, tuple) else dtype,
-        copy=copy,
-        ensure_all_finite=True,
-        ensure_min_samples=1,
-        ensure_min_features=1,
-    )
+    try:
+        X = validate_data(
+            estimator,
+            X,
+            reset=reset,
+            allow_nd=True,
+            dtype=list(dtype) if isinstance(dtype, tuple) else dtype,
+            copy=copy,
+            ensure_all_finite=True,
+            ensure_min_samples=1,
+            ensure_min_features=1,
+        )
+    except ValueError as exc:
+        if str(exc).startswith("Complex data not supported"):
+            # scikit-learn appends the whole array to this message.
+            raise ValueError(
+                "Complex data not supported: ECG records must be real. Pass the "
+                "real part (X.real) or the magnitude (np.abs(X)) if that is meant."
+            ) from None
+        raise
     if X.ndim == 2:
         X = X[:, np.newaxis, :]
     elif X.ndim != 3:
@@ -121,6 +131,27 @@ def validate_ecg(
             "sklearn_ecg.preprocessing.FixedLength."
         )
     return X
+
+
+def _reject_low_ndim(X) -> None:
+    """Refuse 0-D and 1-D input in one line (scikit-learn prints the array)."""
+    if hasattr(X, "ndim"):
+        ndim = X.ndim
+    elif isinstance(X, (list, tuple, numbers.Number)):
+        try:
+            ndim = np.ndim(X)
+        except ValueError:  # a ragged list: left to validate_data's own message
+            return
+    else:  # other array-likes: validate_data converts and checks them
+        return
+    if ndim < 2:
+        shape = getattr(X, "shape", np.shape(X))
+        raise ValueError(
+            f"X must be 3-D (n_records, n_leads, n_times) or 2-D (n_records, "
+            f"n_times); got a {ndim}-D input of shape {shape}. Reshape your data: "
+            "X.reshape(1, -1) for one record of one lead, X[np.newaxis] for one "
+            "record."
+        )
 
 
 def check_sfreq(sfreq, name: str = "sfreq") -> float:
