@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ..metrics._thresholds import tune_thresholds
+from ._predict import proba_to_labels
 from ._targets import encode_like, indicator
 
 VOTING = ("soft", "logit")
@@ -347,12 +348,9 @@ default=0.5
         y_pred : ndarray of shape (n_records,) or (n_records, n_labels)
             Class labels, or a 0/1 indicator matrix for multi-label tasks.
         """
-        proba = self._scores(X)
-        if self.task_ == "multiclass":
-            return self.classes_[np.argmax(proba, axis=1)]
-        if self.task_ == "binary":
-            return self.classes_[(proba[:, 1] >= self.threshold_).astype(int)]
-        return (proba >= self.threshold_).astype(int)
+        return proba_to_labels(
+            self._scores(X), self.task_, self.classes_, self.threshold_
+        )
 
 
 def _infer_task(member) -> str:

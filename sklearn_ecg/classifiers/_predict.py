@@ -10,6 +10,19 @@ from ..training._heads import TASK_HEADS, logits_to_proba
 from ..utils import validate_ecg
 
 
+def proba_to_labels(proba, task, classes, threshold):
+    """Labels from ``predict_proba`` output: argmax, or ``proba >= threshold``.
+
+    Multiclass: the most probable class; binary: ``classes[1]`` when the
+    positive column reaches ``threshold``; multi-label: the 0/1 matrix.
+    """
+    if task == "multiclass":
+        return classes[np.argmax(proba, axis=1)]
+    if task == "binary":
+        return classes[(proba[:, 1] >= threshold).astype(int)]
+    return (proba >= threshold).astype(int)
+
+
 class PredictionMixin:
     """``decision_function``/``predict_proba``/``predict`` and device-safe loading.
 
@@ -83,11 +96,7 @@ class PredictionMixin:
             Class labels, or a 0/1 indicator matrix for multi-label tasks.
         """
         proba = self.predict_proba(X)
-        if self.task_ == "multiclass":
-            return self.classes_[np.argmax(proba, axis=1)]
-        if self.task_ == "binary":
-            return self.classes_[(proba[:, 1] >= self.threshold_).astype(int)]
-        return (proba >= self.threshold_).astype(int)
+        return proba_to_labels(proba, self.task_, self.classes_, self.threshold_)
 
     # ----------------------------------------------------------- persistence --
     def __setstate__(self, state):
