@@ -33,8 +33,8 @@ def ema_avg_fn(decay: float):
     >>> import torch
     >>> from sklearn_ecg.training._averaging import ema_avg_fn
     >>> fn = ema_avg_fn(0.999)
-    >>> float(fn(torch.tensor(0.0), torch.tensor(1.0), torch.tensor(1)))
-    0.8181818127632141
+    >>> round(float(fn(torch.tensor(0.0), torch.tensor(1.0), torch.tensor(1))), 4)
+    0.9
     """
 
     def avg_fn(averaged, current, num_averaged):
