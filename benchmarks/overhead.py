@@ -18,6 +18,17 @@ interleaved repeats.
     nice -n 10 python benchmarks/overhead.py --repeats 5
     python benchmarks/overhead.py --device cuda --precisions 32 bf16 \
         --n 2048 --times 5000 --base-width 64 --batch-size 128 --epochs 2
+
+``--augmentation`` measures instead what random crops and the full augmentation
+recipe (``"basic"`` then ``"paper"``) cost: three fits of the same network on
+the same number of crop-length inputs per step, interleaved in one process:
+``plain`` (records already cut to ``--crop`` samples, no augmentation), ``host``
+(whole records, crops and recipe per record on the host: ``data_path="host"``,
+the path before the batch transforms) and ``batch`` (the same crops and recipe
+vectorised over each batch: ``data_path="batch"``). Reported: fit time of each
+augmented side / plain fit time (goal <= 1.15), paired by repeat.
+
+    nice -n 10 python benchmarks/overhead.py --augmentation --repeats 5
 """
 
 import argparse
@@ -27,6 +38,7 @@ import numpy as np
 import torch
 from _common import add_common_args, write_result
 
+from sklearn_ecg.augmentation import basic_augmentation, paper_augmentation
 from sklearn_ecg.classifiers import AUTOCAST_DTYPES as AUTOCAST
 from sklearn_ecg.classifiers import ECGResNetClassifier
 from sklearn_ecg.models import ResNet1d
@@ -100,14 +112,22 @@ def main(argv=None):
         "--precisions", nargs="+", default=["32"], choices=list(AUTOCAST),
         help="time fit and the loop at each (autocast dtype)",
     )  # fmt: skip
+    p.add_argument(
+        "--augmentation", action="store_true",
+        help="time crops + the full recipe (host and batch paths) vs no augmentation",
+    )  # fmt: skip
+    p.add_argument("--crop", type=int, default=250, help="crop length (samples)")
+    p.add_argument("--sfreq", type=float, default=100.0)
     args = add_common_args(p).parse_args(argv)
     if args.quick:
         args.n, args.times, args.base_width, args.epochs = 16, 250, 4, 1
-        args.batch_size, args.repeats = 8, 2
+        args.batch_size, args.repeats, args.crop = 8, 2, 100
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(0)
     X = rng.normal(size=(args.n, args.leads, args.times)).astype(np.float32)
     y = rng.integers(0, 2, args.n)
+    if args.augmentation:
+        return augmentation_overhead(args, X, y)
     kw = dict(
         arch=dict(base_width=args.base_width),
         epochs=args.epochs,
@@ -157,6 +177,51 @@ def main(argv=None):
                 f"max {speedup.max():.2f}"
             )
     write_result(args.out, "overhead", vars(args), results, device=args.device)
+
+
+def augmentation_overhead(args, X, y):
+    """Time plain, host-augmented and batch-augmented fits; write the ratios."""
+    recipe = [basic_augmentation(), paper_augmentation()]
+    common = dict(
+        base_width=args.base_width, max_epochs=args.epochs, batch_size=args.batch_size,
+        validation_fraction=0, device=args.device, random_state=0,
+    )  # fmt: skip
+    aug = dict(crop_length=args.crop, augment=recipe, sfreq=args.sfreq)
+    sides = {
+        "plain": (X[:, :, : args.crop].copy(), {}),
+        "host": (X, {**aug, "data_path": "host"}),
+        "batch": (X, {**aug, "data_path": "batch"}),
+    }
+    for data, kw in sides.values():  # warm-up
+        ECGResNetClassifier(**{**common, **kw, "max_epochs": 1}).fit(data[:64], y[:64])
+    wall = {k: [] for k in sides}
+    cpu = {k: [] for k in sides}
+    order = list(sides)
+    for rep in range(args.repeats):
+        for name in order if rep % 2 == 0 else order[::-1]:
+            data, kw = sides[name]
+            t0, c0 = time.perf_counter(), time.process_time()
+            ECGResNetClassifier(**common, **kw).fit(data, y)
+            _sync(args.device)
+            wall[name].append(time.perf_counter() - t0)
+            cpu[name].append(time.process_time() - c0)
+    print(
+        f"data {X.shape}, crops of {args.crop}, ResNet18 base_width="
+        f"{args.base_width}, {args.epochs} epochs, batch {args.batch_size}, "
+        f"{args.device}, {args.threads} thread(s)"
+    )
+    results = {"sides": {k: {"wall_s": wall[k], "cpu_s": cpu[k]} for k in sides}}
+    for name in ("host", "batch"):
+        results[name] = {
+            "wall_ratio": _stats(np.divide(wall[name], wall["plain"])),
+            "cpu_ratio": _stats(np.divide(cpu[name], cpu["plain"])),
+        }
+        for kind in ("wall_ratio", "cpu_ratio"):
+            r = results[name][kind]
+            print(f"  {name} / plain, {kind}: median {r['median']:.3f} "
+                  f"(min {r['min']:.3f}, max {r['max']:.3f})")  # fmt: skip
+    write_result(args.out, "overhead_augment", vars(args), results, device=args.device)
+    return results
 
 
 def _stats(values):

@@ -193,6 +193,18 @@ def overhead_cpu(results):
     return md(("measure", "median", "min", "max"), rows)
 
 
+def overhead_augment(results):
+    res = _r(results, "overhead_augment")
+    rows = [
+        (f"{label}, {kind} time", *(f"{res[side][key][s]:.3f}"
+                                    for s in ("median", "min", "max")))
+        for side, label in (("host", "per-record host path (before)"),
+                            ("batch", "vectorised batch path"))
+        for kind, key in (("wall", "wall_ratio"), ("CPU", "cpu_ratio"))
+    ]  # fmt: skip
+    return md(("augmented fit / plain fit", "median", "min", "max"), rows)
+
+
 def overhead_gpu(results):
     runs = [_r(results, f"overhead_gpu_run{i}") for i in (1, 2)]
 
@@ -324,6 +336,7 @@ TABLES = {
     "optuna_pruning": optuna_pruning,
     "overhead_cpu": overhead_cpu,
     "overhead_gpu": overhead_gpu,
+    "overhead_augment": overhead_augment,
     "zoo_gpu": zoo_gpu,
     "zoo_gpu_ensembles": zoo_gpu_ensembles,
     "zoo_cpu": zoo_cpu,

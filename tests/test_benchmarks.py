@@ -168,6 +168,18 @@ def test_overhead(bench, tmp_path):
 
 
 @pytest.mark.slow
+def test_overhead_augmentation(bench, tmp_path):
+    bench("overhead").main(["--quick", "--out", str(tmp_path), "--augmentation"])
+    doc = json.loads((tmp_path / "overhead_augment.json").read_text())
+    res = doc["results"]
+    assert set(res["sides"]) == {"plain", "host", "batch"}
+    assert all(len(side["wall_s"]) == 2 for side in res["sides"].values())
+    assert res["batch"]["cpu_ratio"]["median"] > 0
+    table = bench("report").overhead_augment(tmp_path)
+    assert "| vectorised batch path, CPU time |" in table
+
+
+@pytest.mark.slow
 def test_preprocessing(bench, tmp_path):
     res = _run(bench, "preprocessing", tmp_path)
     assert res["throughput_ratio"] > 0

@@ -72,7 +72,17 @@ def _optuna_search():
     )
 
 
-FACTORIES: dict = {"OptunaSearchCV": _optuna_search}
+def _ensemble():
+    from sklearn_ecg.classifiers import ECGEnsembleClassifier, ECGResNetClassifier
+
+    member = ECGResNetClassifier(**FAST_PARAMS["ECGResNetClassifier"])
+    return ECGEnsembleClassifier([("resnet", member)], seeds=2)
+
+
+FACTORIES: dict = {
+    "OptunaSearchCV": _optuna_search,
+    "ECGEnsembleClassifier": _ensemble,
+}
 
 # Checks known to fail, per estimator class name, each with a one-line reason.
 EXPECTED_FAILURES: dict[str, dict[str, str]] = {}

@@ -4,6 +4,7 @@ from ._alexnet import ECGAlexNetClassifier
 from ._attresnet import ECGAttResNetClassifier
 from ._base import ECGClassifier
 from ._crnn import ECGCRNNClassifier
+from ._ensemble import ECGEnsembleClassifier
 from ._epoch import TrainingDivergedError
 from ._export import to_onnx, to_torchscript
 from ._fitted_state import FITTED_STATE, get_fitted_state, set_fitted_state
@@ -26,6 +27,7 @@ __all__ = [
     "ECGAttResNetClassifier",
     "ECGCRNNClassifier",
     "ECGClassifier",
+    "ECGEnsembleClassifier",
     "ECGInceptionClassifier",
     "ECGResNetClassifier",
     "ECGResNetWangClassifier",

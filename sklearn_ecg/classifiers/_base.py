@@ -25,6 +25,7 @@ from ._inference import score_windows
 from ._loop import TrainingLoopMixin
 from ._memmap import RecordStack, as_batch, validate_records
 from ._predict import PredictionMixin
+from ._recipe import make_mixer
 from ._targets import (
     check_threshold,
     encode_like,
@@ -96,6 +97,11 @@ class ECGClassifier(
         freeze="none",
         unfreeze_after=None,
         backbone_lr_ratio=None,
+        weight_averaging=None,
+        mixup=None,
+        cutmix=None,
+        label_smoothing=0.0,
+        data_path="auto",
         callbacks=None,
         module_params=None,
     ):
@@ -131,6 +137,11 @@ class ECGClassifier(
         self.freeze = freeze
         self.unfreeze_after = unfreeze_after
         self.backbone_lr_ratio = backbone_lr_ratio
+        self.weight_averaging = weight_averaging
+        self.mixup = mixup
+        self.cutmix = cutmix
+        self.label_smoothing = label_smoothing
+        self.data_path = data_path
         self.callbacks = callbacks
         self.module_params = module_params
 
@@ -446,6 +457,7 @@ class ECGClassifier(
             "X": X, "y": y_enc, "train": train_idx, "valid": valid_idx,
             "seed": seed, "has_valid": valid_idx is not None, "dist": dist_state,
             "steps_per_epoch": int(np.ceil(len(train_idx) / self.batch_size)),
+            "mixer": make_mixer(self, seed),
         }  # fmt: skip
         try:
             with seeded(seed, self.device_):

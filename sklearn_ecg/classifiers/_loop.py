@@ -12,9 +12,11 @@ from ..training import ValidAUROC, make_early_stopping, make_lr_scheduler
 from ..training._seed import seed_worker
 from ..transfer import GradualUnfreezing
 from . import _params
+from ._batch_path import make_batch_iterator
 from ._data import ECGDataset, collate_batch
 from ._distributed import forward_module
 from ._epoch import run_epoch_deferred
+from ._recipe import averaging_callback
 
 
 class TrainingLoopMixin:
@@ -41,7 +43,15 @@ class TrainingLoopMixin:
         return train, ECGDataset(X, y, state["valid"], labels=labels)
 
     def get_iterator(self, dataset, training=False):
-        """Return a seeded DataLoader (training batches shuffled, none dropped)."""
+        """Return a seeded DataLoader (training batches shuffled, none dropped).
+
+        Training batches come from the batch path instead when ``data_path``
+        allows it (see :mod:`sklearn_ecg.classifiers._batch_path`).
+        """
+        if training:
+            batches = make_batch_iterator(self, dataset)
+            if batches is not None:
+                return batches
         generator = torch.Generator()
         generator.manual_seed(self._fit_state["seed"] + 1)
         return torch.utils.data.DataLoader(
@@ -84,8 +94,14 @@ class TrainingLoopMixin:
         """Forward, loss and backward for one batch (scaled under fp16)."""
         self._set_training(True)
         Xi, yi = unpack_data(batch)
-        y_pred = self.infer(Xi)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        mixer = self.__dict__.get("_fit_state", {}).get("mixer")
+        if mixer is None:
+            y_pred = self.infer(Xi)
+            loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        else:  # mixup/CutMix: mix the inputs, combine the losses
+            Xi, perm, lam = mixer.mix(self._to_device(Xi))
+            y_pred = self.infer(Xi)
+            loss = mixer.loss(self.get_loss, y_pred, self._to_device(yi), perm, lam)
         scaler = self.__dict__.get("_grad_scaler")
         (scaler.scale(loss) if scaler is not None else loss).backward()
         return {"loss": loss, "y_pred": y_pred}
@@ -132,5 +148,6 @@ class TrainingLoopMixin:
             cbs.append(
                 ("gradual_unfreezing", GradualUnfreezing(None, self.unfreeze_after))
             )
+        cbs += averaging_callback(self)  # after early stopping (see its docs)
         # PrintLog tabulates every epoch even when silent, so add it only if needed.
         return cbs + ([("print_log", PrintLog())] if self.verbose else [])

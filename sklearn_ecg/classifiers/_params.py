@@ -14,8 +14,10 @@ from ..training import (
 )
 from ..training._callbacks import LR_SCHEDULES
 from ..utils import check_choice, check_float, check_int, check_sfreq
+from ._batch_path import DATA_PATH_PARAMETER, check_data_path
 from ._distributed import check_distributed
 from ._inference import check_windowing
+from ._recipe import RECIPE_PARAMETERS, check_recipe_params
 from ._warm_start import check_transfer_params
 
 OPTIMIZERS = {
@@ -141,11 +143,14 @@ TRAINING_PARAMETERS = """\
     backbone_lr_ratio : float in (0, 1], default=None
         Discriminative learning rate: the backbone trains at
         ``lr * backbone_lr_ratio``, ``final_layer`` at ``lr``.
+<recipe>
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra callbacks, run after the built-in ones (e.g. an Optuna pruning
         callback reading ``history[-1, "valid_auroc"]``).
     module_params : dict, default=None
-        Extra keyword arguments for the module's constructor."""
+        Extra keyword arguments for the module's constructor.""".replace(
+    "<recipe>", RECIPE_PARAMETERS + "\n" + DATA_PATH_PARAMETER
+)
 
 BASE_DOC = f"""Deep-learning ECG classifier: a scikit-learn estimator on skorch.
 
@@ -277,6 +282,8 @@ def check_params(est, X) -> None:
     _check_augment(est)
     check_windowing(est.crop_length, est.inference, est.inference_stride, X.shape[2])
     check_transfer_params(est)
+    check_recipe_params(est)
+    check_data_path(est)
 
 
 def _check_augment(est) -> None:
@@ -348,7 +355,7 @@ def make_criterion(est) -> torch.nn.Module:
             )
         if crit == "focal":
             return SoftmaxFocalLoss(gamma=est.focal_gamma, weight=weights)
-        return CrossEntropyLoss(weight=weights)
+        return CrossEntropyLoss(weight=weights, label_smoothing=est.label_smoothing)
     if crit == "cross_entropy":
         raise ValueError(
             f"criterion='cross_entropy' needs a multiclass y, got a {task} task; "
@@ -356,7 +363,7 @@ def make_criterion(est) -> torch.nn.Module:
         )
     if crit == "focal":
         return SigmoidFocalLoss(est.focal_alpha, est.focal_gamma, pos_weight=weights)
-    return BCEWithLogitsLoss(pos_weight=weights)
+    return BCEWithLogitsLoss(pos_weight=weights, label_smoothing=est.label_smoothing)
 
 
 def make_grad_scaler(est):

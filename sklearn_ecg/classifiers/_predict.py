@@ -12,6 +12,19 @@ from ._memmap import validate_records
 from ._recording import fitted_recording
 
 
+def proba_to_labels(proba, task, classes, threshold):
+    """Labels from ``predict_proba`` output: argmax, or ``proba >= threshold``.
+
+    Multiclass: the most probable class; binary: ``classes[1]`` when the
+    positive column reaches ``threshold``; multi-label: the 0/1 matrix.
+    """
+    if task == "multiclass":
+        return classes[np.argmax(proba, axis=1)]
+    if task == "binary":
+        return classes[(proba[:, 1] >= threshold).astype(int)]
+    return (proba >= threshold).astype(int)
+
+
 class PredictionMixin:
     """``decision_function``/``predict_proba``/``predict`` and device-safe loading.
 
@@ -108,11 +121,7 @@ class PredictionMixin:
             Class labels, or a 0/1 indicator matrix for multi-label tasks.
         """
         proba = self.predict_proba(X, sfreq=sfreq, lead_names=lead_names)
-        if self.task_ == "multiclass":
-            return self.classes_[np.argmax(proba, axis=1)]
-        if self.task_ == "binary":
-            return self.classes_[(proba[:, 1] >= self.threshold_).astype(int)]
-        return (proba >= self.threshold_).astype(int)
+        return proba_to_labels(proba, self.task_, self.classes_, self.threshold_)
 
     def score(self, X, y, sample_weight=None, *, sfreq=None, lead_names=None):
         """Mean accuracy of :meth:`predict` on ``X`` (subset accuracy for multi-label).

@@ -72,6 +72,13 @@ class _Writer:
             return {"class": name, "params": self._params(params, where),
                     "steps": [[str(s), self.node(est, f"step {s!r}")]
                               for s, est in steps]}  # fmt: skip
+        if name == "sklearn_ecg.classifiers.ECGEnsembleClassifier":
+            raise ModelFormatError(
+                f"{where} is an ECGEnsembleClassifier, which save_model cannot "
+                "store as data yet: save each fitted member (ensemble.estimators_) "
+                "with save_model and rebuild the ensemble from them, or pickle it "
+                "(joblib) only for readers you trust."
+            )
         check_is_fitted(obj)
         out = {"class": name, "params": self._params(params, where)}
         state = fitted_state(obj)

@@ -24,6 +24,8 @@ class BCEWithLogitsLoss(nn.Module):
     pos_weight : array-like of shape (n_outputs,), default=None
         Weight of the positive term of each output (``n_neg / n_pos`` balances
         the classes), as in :class:`torch.nn.BCEWithLogitsLoss`.
+    label_smoothing : float in [0, 1), default=0.0
+        Targets become ``y * (1 - eps) + eps / 2`` (0 and 1 move towards 1/2).
 
     Examples
     --------
@@ -34,13 +36,16 @@ class BCEWithLogitsLoss(nn.Module):
     1.0397
     """
 
-    def __init__(self, pos_weight=None):
+    def __init__(self, pos_weight=None, label_smoothing: float = 0.0):
         super().__init__()
         self.register_buffer("pos_weight", _as_buffer(pos_weight))
+        self.label_smoothing = label_smoothing
 
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Mean loss over all ``batch * n_outputs`` terms."""
         target = target.reshape(logits.shape).to(logits.dtype)
+        if self.label_smoothing:
+            target = target * (1.0 - self.label_smoothing) + self.label_smoothing / 2
         return F.binary_cross_entropy_with_logits(
             logits, target, pos_weight=self.pos_weight
         )
@@ -141,6 +146,9 @@ class CrossEntropyLoss(nn.CrossEntropyLoss):
     ----------
     weight : array-like of shape (n_classes,), default=None
         Per-class weights.
+    label_smoothing : float in [0, 1), default=0.0
+        As in :class:`torch.nn.CrossEntropyLoss`: the target distribution is
+        ``(1 - eps) * one_hot + eps / n_classes``.
 
     Examples
     --------
@@ -150,8 +158,8 @@ class CrossEntropyLoss(nn.CrossEntropyLoss):
     1.3863
     """
 
-    def __init__(self, weight=None):
-        super().__init__(weight=_as_buffer(weight))
+    def __init__(self, weight=None, label_smoothing: float = 0.0):
+        super().__init__(weight=_as_buffer(weight), label_smoothing=label_smoothing)
 
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Mean cross-entropy over the batch."""
