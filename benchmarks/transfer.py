@@ -73,8 +73,13 @@ MODELS = {
     ),
     "crnn": (
         ECGCRNNClassifier,
-        {"depth": 18, "base_width": 8, "hidden_size": 32, "num_layers": 1,
-         "bidirectional": True},
+        {
+            "depth": 18,
+            "base_width": 8,
+            "hidden_size": 32,
+            "num_layers": 1,
+            "bidirectional": True,
+        },
     ),  # fmt: skip
 }
 #: The fine-tuning strategies; "unfreeze_after" is a third of the epochs.
@@ -281,8 +286,12 @@ def tune(model, task, handle, args):
     means = {a: res.summary[a]["roc_auc"]["mean"] for a in arms}
     lrs = {s: max(LR_GRID, key=lambda lr: means[f"{s}@{lr:g}"]) for s in STRATEGIES}
     best = max(BEST_CANDIDATES, key=lambda s: means[f"{s}@{lrs[s]:g}"])
-    return {"means": means, "lr": lrs, "best_strategy": best,
-            "fit_time_s": float(sum(v.sum() for v in res.fit_time.values()))}
+    return {
+        "means": means,
+        "lr": lrs,
+        "best_strategy": best,
+        "fit_time_s": float(sum(v.sum() for v in res.fit_time.values())),
+    }
 
 
 def run_size(model, task, n, handle, recipe, args):
