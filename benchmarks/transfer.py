@@ -145,15 +145,22 @@ def _draw(y, candidates, n, prevalence, rng):
     return pos[:k], neg[: n - k]
 
 
-def split_parts(y, patients, sizes, tune_size, prevalence, seed):
-    """Nested target sets, a tuning set and the source, disjoint in patients."""
+def split_parts(y, patients, sizes, pool, tune_size, prevalence, seed):
+    """Nested target sets, a tuning set and the source, disjoint in patients.
+
+    The patients of a ``pool``-record target set (the largest size of the
+    learning curve) are kept out of the tuning set and the source whatever
+    ``sizes`` a run fits, so that runs of different sizes share one source.
+    """
+    if max(sizes) > pool:
+        raise ValueError(f"sizes {sizes} exceed --target-pool {pool}")
     rng = np.random.default_rng(seed)
-    pos, neg = _draw(y, np.arange(len(y)), max(sizes), prevalence, rng)
+    pos, neg = _draw(y, np.arange(len(y)), pool, prevalence, rng)
     target = {}
     for n in sizes:
         k = round(n * prevalence)
         target[n] = np.sort(np.concatenate([pos[:k], neg[: n - k]]))
-    in_target = np.isin(patients, patients[target[max(sizes)]])
+    in_target = np.isin(patients, np.concatenate([patients[pos], patients[neg]]))
     tune = np.sort(np.concatenate(
         _draw(y, np.flatnonzero(~in_target), tune_size, prevalence, rng)
     ))  # fmt: skip
@@ -205,7 +212,7 @@ def load_ptbxl_task(args):
 
 
 def load_synthetic_task(args):
-    n_source, n_pool = args.n_source, 2 * (max(args.sizes) + args.tune_size)
+    n_source, n_pool = args.n_source, 2 * (args.target_pool + args.tune_size)
     X_s, y_s = make_ecg(n_records=n_source, sfreq=100.0, random_state=args.seed,
                         classes=["normal", "mi", "sttc", "cd", "hyp"],
                         return_X_y=True)  # fmt: skip
@@ -230,8 +237,9 @@ def load_task(args):
     )
     y = task["y_all"]
     task["target_idx"], task["tune_idx"], source = split_parts(
-        y, task["patients"], args.sizes, args.tune_size, args.prevalence, args.seed
-    )
+        y, task["patients"], args.sizes, args.target_pool, args.tune_size,
+        args.prevalence, args.seed,
+    )  # fmt: skip
     if args.target == "synthetic":  # the source is the make_ecg source records
         source = source[y[source] == -1]
     task["source_idx"] = source
@@ -365,6 +373,10 @@ def main(argv=None):
     p.add_argument("--target", choices=["ptbxl", "synthetic"], default="ptbxl")
     p.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
     p.add_argument("--sizes", type=int, nargs="+", default=[60, 120, 240, 480])
+    p.add_argument(
+        "--target-pool", type=int, default=480,
+        help="records of the largest target set, kept out of tuning and source",
+    )  # fmt: skip
     p.add_argument("--splits", type=int, default=5)
     p.add_argument("--n-repeats", type=int, default=5)
     p.add_argument("--epochs", type=int, default=15, help="every fine-tuning fit")
@@ -383,7 +395,7 @@ def main(argv=None):
     args = add_common_args(p).parse_args(argv)
     if args.quick:
         args.target, args.models, args.sizes = "synthetic", ["resnet"], [32]
-        args.tune_size = 32
+        args.tune_size = args.target_pool = 32
         args.splits, args.n_repeats, args.tune_splits = 2, 1, 2
         args.epochs, args.pretrain_epochs, args.n_source = 1, 1, 60
     figure = args.figure or args.out / "transfer_grouped.png"
