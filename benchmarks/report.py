@@ -185,6 +185,20 @@ def transfer_grouped_table(results):
     return md(head, out)
 
 
+def transfer_grouped_tuning(results):
+    """Per model: pretraining, and each strategy's tuning-set AUROC at its best lr."""
+    out = []
+    for model, entry in results["models"].items():
+        t, pre = entry["tuning"], entry["pretrain"]
+        cells = [f"{t['means'][f'{s}@{lr:g}']:.3f} (lr {lr:g})"
+                 for s, lr in t["lr"].items()]  # fmt: skip
+        out.append((model, f"{pre['valid_auroc']:.3f} ({pre['epochs_run']} ep.)",
+                    *cells, t["best_strategy"]))  # fmt: skip
+    strategies = list(next(iter(results["models"].values()))["tuning"]["lr"])
+    head = ("model", "pretraining valid macro AUROC", *strategies, "best strategy")
+    return md(head, out)
+
+
 # ---------------------------------------------------------------- estimator
 def bench_export(results):
     label = {"predict_proba": "`predict_proba` (baseline)",
@@ -318,6 +332,9 @@ TABLES = {
     "transfer_ptbxl": lambda d: transfer_table(load(d, "transfer_ptbxl")),
     "transfer_synthetic": lambda d: transfer_table(load(d, "transfer_synthetic")),
     "transfer_grouped_ptbxl": lambda d: transfer_grouped_table(
+        load(d, "transfer_grouped_ptbxl")["results"]
+    ),
+    "transfer_grouped_tuning": lambda d: transfer_grouped_tuning(
         load(d, "transfer_grouped_ptbxl")["results"]
     ),
     "bench_export": bench_export,

@@ -191,6 +191,8 @@ def test_transfer(bench, tmp_path):
         cmp["scores"]["warm"]["roc_auc"], cmp["scores"]["scratch"]["roc_auc"]
     )
     assert d["mean"] == pytest.approx(diff.mean())
+    tuned = bench("report").transfer_grouped_tuning(res)
+    assert tuned.count("\n") == 3 and f"| {tuning['best_strategy']} |" in tuned
     table = bench("report").transfer_grouped_table(res)
     assert table.count("\n") == 3 and "| resnet | 32 (4 pos, 32 pat.) | 2x1 |" in table
 
