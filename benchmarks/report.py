@@ -160,6 +160,45 @@ def transfer_table(res):
     return md(("n", *strategies, "best warm - scratch"), out)
 
 
+def _ci(d, signed=False):
+    f = "{:+.3f}" if signed else "{:.3f}"
+    g = "{:+.2f}" if signed else "{:.2f}"
+    return f"{f.format(d['mean'])} [{g.format(d['ci_low'])}, {g.format(d['ci_high'])}]"
+
+
+def transfer_grouped_table(results):
+    """Per model and size: each arm's AUROC and its paired difference to scratch."""
+    out = []
+    for r in results["runs"]:
+        c = r["comparison"]
+        auc = {a: c["summary"][a]["roc_auc"] for a in ("scratch", "warm", "best")}
+        diff = {a: c["differences"][a]["roc_auc"] for a in ("warm", "best")}
+        goal = max(diff.values(), key=lambda d: d["mean"])
+        met = goal["mean"] >= 0.05 and goal["ci_low"] > 0
+        out.append((r["model"], f"{r['n']} ({r['n_pos']} pos, {r['n_patients']} pat.)",
+                    f"{r['splits']}x{r['repeats']}", _ci(auc["scratch"]),
+                    _ci(auc["warm"]), f"{r['best_strategy']}: {_ci(auc['best'])}",
+                    _ci(diff["warm"], True), _ci(diff["best"], True),
+                    "yes" if met else "**no**"))  # fmt: skip
+    head = ("model", "n", "CV", "scratch", "warm (full fine-tune)", "best strategy",
+            "warm - scratch", "best - scratch", ">= +0.05 and CI > 0")  # fmt: skip
+    return md(head, out)
+
+
+def transfer_grouped_tuning(results):
+    """Per model: pretraining, and each strategy's tuning-set AUROC at its best lr."""
+    out = []
+    for model, entry in results["models"].items():
+        t, pre = entry["tuning"], entry["pretrain"]
+        cells = [f"{t['means'][f'{s}@{lr:g}']:.3f} (lr {lr:g})"
+                 for s, lr in t["lr"].items()]  # fmt: skip
+        out.append((model, f"{pre['valid_auroc']:.3f} ({pre['epochs_run']} ep.)",
+                    *cells, t["best_strategy"]))  # fmt: skip
+    strategies = list(next(iter(results["models"].values()))["tuning"]["lr"])
+    head = ("model", "pretraining valid macro AUROC", *strategies, "best strategy")
+    return md(head, out)
+
+
 # ---------------------------------------------------------------- estimator
 def bench_export(results):
     label = {"predict_proba": "`predict_proba` (baseline)",
@@ -332,6 +371,12 @@ TABLES = {
     "make_ecg_difficulty": make_ecg_difficulty,
     "transfer_ptbxl": lambda d: transfer_table(load(d, "transfer_ptbxl")),
     "transfer_synthetic": lambda d: transfer_table(load(d, "transfer_synthetic")),
+    "transfer_grouped_ptbxl": lambda d: transfer_grouped_table(
+        load(d, "transfer_grouped_ptbxl")["results"]
+    ),
+    "transfer_grouped_tuning": lambda d: transfer_grouped_tuning(
+        load(d, "transfer_grouped_ptbxl")["results"]
+    ),
     "bench_export": bench_export,
     "optuna_pruning": optuna_pruning,
     "overhead_cpu": overhead_cpu,

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -197,17 +198,37 @@ def test_preprocessing(bench, tmp_path):
 
 @pytest.mark.slow
 def test_transfer(bench, tmp_path):
-    bench("transfer").main(["--quick", "--target", "synthetic", "--out", str(tmp_path)])
-    res = json.loads((tmp_path / "transfer_synthetic.json").read_text())
-    assert res["environment"]["torch"] == torch.__version__
-    assert (tmp_path / "transfer.png").stat().st_size > 0
-    (size,) = res["sizes"]
-    assert size["n"] == 32 and size["n_pos"] == 4
-    assert all(len(v) == 2 for v in size["scores"].values())  # 2 folds x 1 repeat
-    for row in res["summary"]:
-        assert 0 <= row["lo"] <= row["mean"] <= row["hi"] <= 1
-    table = bench("report").transfer_table(res)
-    assert table.count("\n") == 3 and "| 32 |" in table
+    bench("transfer").main(["--quick", "--out", str(tmp_path)])
+    doc = json.loads((tmp_path / "transfer_grouped_synthetic.json").read_text())
+    assert doc["environment"]["torch"] == torch.__version__
+    assert doc["params"]["quick"] is True
+    assert (tmp_path / "transfer_grouped.png").stat().st_size > 0
+    res = doc["results"]
+    # the three parts share no record, patient or identical signal
+    for counts in res["disjointness"].values():
+        assert counts == {"records": 0, "patients": 0, "identical_signals": 0}
+    tuning = res["models"]["resnet"]["tuning"]
+    assert tuning["best_strategy"] in {"gradual", "discriminative"}
+    assert len(tuning["means"]) == 8  # 4 strategies x 2 learning rates
+    (run,) = res["runs"]
+    assert run["n"] == 32 and run["n_pos"] == 4 and run["repeats"] == 1
+    cmp = run["comparison"]
+    assert cmp["correction"] == "nadeau-bengio" and cmp["baselines"] == {
+        "warm": "scratch", "best": "scratch"
+    }  # fmt: skip
+    for arm in ("scratch", "warm", "best"):
+        assert len(cmp["scores"][arm]["roc_auc"]) == 2  # 2 folds x 1 repeat
+        s = cmp["summary"][arm]["roc_auc"]
+        assert 0 <= s["ci_low"] <= s["mean"] <= s["ci_high"] <= 1
+    d = cmp["differences"]["warm"]["roc_auc"]
+    diff = np.subtract(
+        cmp["scores"]["warm"]["roc_auc"], cmp["scores"]["scratch"]["roc_auc"]
+    )
+    assert d["mean"] == pytest.approx(diff.mean())
+    tuned = bench("report").transfer_grouped_tuning(res)
+    assert tuned.count("\n") == 3 and f"| {tuning['best_strategy']} |" in tuned
+    table = bench("report").transfer_grouped_table(res)
+    assert table.count("\n") == 3 and "| resnet | 32 (4 pos, 32 pat.) | 2x1 |" in table
 
 
 @pytest.mark.slow
