@@ -30,19 +30,19 @@ import time
 import warnings
 from pathlib import Path
 
+from _common import add_common_args, write_result
+
 
 def _open(kind: str, where: str):
-    import optuna
-    from optuna.storages import JournalStorage
+    from optuna.storages import JournalStorage, RDBStorage
     from optuna.storages.journal import JournalFileBackend
-
-    from sklearn_ecg.model_selection._storage import build_storage
 
     if kind == "journal":
         return JournalStorage(JournalFileBackend(where))
+    # What OptunaSearchCV builds from a URL: an RDB storage with the heartbeat on.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return optuna.storages.get_storage(build_storage(where, 60, None))
+        return RDBStorage(where, heartbeat_interval=60)
 
 
 def _worker(kind, where, name, n_trials, barrier, out):
@@ -102,13 +102,17 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--trials", type=int, default=100, help="per worker")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="25 trials, 1 repeat")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.trials, args.repeats = 25, 1
+    parser.add_argument(
+        "--no-postgres", action="store_true", help="skip the PostgreSQL server"
+    )
+    args = add_common_args(parser).parse_args(argv)
+    if args.quick:  # the smoke run: no server start-up, a few trials
+        args.workers, args.trials, args.repeats, args.no_postgres = 2, 3, 1, True
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
-        server, pg = _postgres(tmp)
+        server, pg = (None, "skipped (--no-postgres)") if args.no_postgres else (
+            _postgres(tmp)
+        )
         where = {
             "postgresql": pg if server is not None else None,
             "sqlite": f"sqlite:///{tmp / 'study.db'}",
@@ -128,6 +132,10 @@ def main(argv=None) -> None:
         print(f"{kind:<12}{med:>20.1f}  {', '.join(f'{v:.1f}' for v in values)}")
     if server is None:
         print(f"{'postgresql':<12}{pg:>20}")
+    params = {k: getattr(args, k) for k in ("workers", "trials", "repeats", "quick")}
+    results = {kind: {"median_trials_per_s": statistics.median(v), "all": v}
+               for kind, v in rates.items()}  # fmt: skip
+    write_result(args.out, "optuna_storage", params, results)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ SCRIPTS = sorted(
 TESTED = {
     "bench_bootstrap", "bench_cv_interval", "bench_ddp", "bench_export",
     "bench_memmap", "loading", "make_ecg",
-    "optuna_pruning", "overhead", "preprocessing", "ptbxl_subset", "transfer",
+    "optuna_pruning", "optuna_storage", "overhead", "preprocessing",
+    "ptbxl_subset", "transfer",
 }  # fmt: skip
 
 
@@ -135,6 +136,20 @@ def test_optuna_pruning(bench, tmp_path):
     assert rows["none"]["epochs"] == 12 and rows["none"]["pruned"] == 0
     assert 0 <= rows["none"]["test_auc"] <= 1
     assert "| 0 | median |" in bench("report").optuna_pruning(tmp_path)
+
+
+@pytest.mark.slow
+def test_optuna_storage(tmp_path):
+    # A subprocess: the workers are spawned and must import the script by name.
+    script = BENCH / "optuna_storage.py"
+    subprocess.run(
+        [sys.executable, str(script), "--quick", "--out", str(tmp_path)],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    res = json.loads((tmp_path / "optuna_storage.json").read_text())["results"]
+    assert set(res) == {"sqlite", "journal"}
+    for kind in res:
+        assert len(res[kind]["all"]) == 1 and res[kind]["median_trials_per_s"] > 0
 
 
 @pytest.mark.slow
