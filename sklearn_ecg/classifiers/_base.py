@@ -24,6 +24,7 @@ from ._epoch import check_finite_logits
 from ._inference import score_windows
 from ._loop import TrainingLoopMixin
 from ._predict import PredictionMixin
+from ._provenance import merge_training_data, record_training_data
 from ._targets import (
     check_threshold,
     encode_like,
@@ -90,6 +91,7 @@ class ECGClassifier(
         freeze="none",
         unfreeze_after=None,
         backbone_lr_ratio=None,
+        pretrained_overlap="raise",
         callbacks=None,
         module_params=None,
     ):
@@ -124,6 +126,7 @@ class ECGClassifier(
         self.freeze = freeze
         self.unfreeze_after = unfreeze_after
         self.backbone_lr_ratio = backbone_lr_ratio
+        self.pretrained_overlap = pretrained_overlap
         self.callbacks = callbacks
         self.module_params = module_params
 
@@ -332,7 +335,10 @@ class ECGClassifier(
         return self
 
     # -------------------------------------------------------------- training --
-    def fit(self, X, y, *, X_val=None, y_val=None, **fit_params):
+    def fit(
+        self, X, y, *, X_val=None, y_val=None, groups=None, record_ids=None,
+        **fit_params,
+    ):  # fmt: skip
         """Train the network on ECG records.
 
         Parameters
@@ -346,6 +352,12 @@ class ECGClassifier(
             internal split of ``validation_fraction`` for early stopping, the
             best-epoch restore, ``valid_*`` history and threshold tuning; as in
             scikit-learn's ``HistGradientBoostingClassifier.fit``.
+        groups : array-like of shape (n_records,), default=None
+            Patient id of each record: the internal validation split keeps a
+            patient on one side, and the ids enter ``training_fingerprint_``
+            (and so the checkpoints). In a Pipeline: ``clf__groups=...``.
+        record_ids : array-like of shape (n_records,), default=None
+            Record id of each record, for ``training_fingerprint_``.
         **fit_params : dict
             Not supported (e.g. ``sample_weight``); passing any raises TypeError.
 
@@ -375,8 +387,12 @@ class ECGClassifier(
         if (X_val is None) != (y_val is None):
             raise ValueError("Pass both X_val and y_val, or neither.")
         if X_val is None:
-            return self._train(X, y_enc, initialize=True)
+            record_training_data(self, X, groups=groups, record_ids=record_ids)
+            return self._train(X, y_enc, initialize=True, groups=groups)
         X_val = self._validate_predict_X(X_val, fitting=True)
+        record_training_data(
+            self, X, groups=groups, record_ids=record_ids, extra_X=X_val
+        )
         check_consistent_length(X_val, y_val)
         y_val = encode_like(y_val, self.task_, self.classes_)
         n = len(X)
@@ -413,12 +429,13 @@ class ECGClassifier(
         _params.check_params(self, X)
         check_consistent_length(X, y)
         y_enc = encode_like(y, self.task_, self.classes_)
+        merge_training_data(self, X)
         return self._train(X, y_enc, initialize=False)
 
-    def _train(self, X, y_enc, *, initialize, split=None):
+    def _train(self, X, y_enc, *, initialize, split=None, groups=None):
         seed = resolve_seed(self.random_state)
         train_idx, valid_idx = split or train_valid_split(
-            y_enc, self.task_, self.validation_fraction, seed
+            y_enc, self.task_, self.validation_fraction, seed, groups=groups
         )
         if isinstance(self._threshold_spec, str) and valid_idx is None:
             raise ValueError(

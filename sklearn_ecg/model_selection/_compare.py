@@ -20,6 +20,7 @@ from sklearn.model_selection import check_cv
 from ..metrics import nadeau_bengio_ratio, t_interval
 from ..metrics._report import _default_cv, _in_unit_range, _scoring_dict
 from ..utils import to_json_safe
+from ._overlap import guard_target
 
 __all__ = ["ArmComparison", "compare_arms"]
 
@@ -54,6 +55,13 @@ class ArmComparison:
     predictions : dict of str to list of ndarray or None
         ``predictions[arm][k]``: ``predict_proba`` on the test records of fold
         ``k`` when asked for with ``return_predictions=True``.
+    overlap : dict or None
+        What the pretrained-overlap guard checked and found: ``mode``,
+        per warm arm the counts of target records seen by its weights (by record
+        id, patient id, signal), and ``n_excluded``.
+    kept : ndarray of int or None
+        With ``pretrained_overlap="exclude"`` and an overlap: the indices (in
+        the given ``X``) of the records evaluated; ``splits`` index into them.
     """
 
     arms: list[str]
@@ -66,6 +74,8 @@ class ArmComparison:
     test_train_ratio: float | None
     confidence: float
     predictions: dict[str, list[np.ndarray]] | None = field(default=None, repr=False)
+    overlap: dict | None = None
+    kept: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_train(self) -> np.ndarray:
@@ -94,6 +104,7 @@ class ArmComparison:
                 "fit_time": self.fit_time,
                 "summary": self.summary,
                 "differences": self.differences,
+                "pretrained_overlap": self.overlap,
             }
         )
 
@@ -182,6 +193,8 @@ def compare_arms(
     random_state=None,
     return_predictions: bool = False,
     callback: Callable[[str, int], None] | None = None,
+    pretrained_overlap: str = "raise",
+    record_ids=None,
 ) -> ArmComparison:
     """Cross-validate several estimators on the same folds and compare them.
 
@@ -228,6 +241,16 @@ def compare_arms(
         Keep each fold's ``predict_proba`` on its test records.
     callback : callable, default=None
         Called as ``callback(arm, fold)`` after each fit (progress bars).
+    pretrained_overlap : {"raise", "exclude", "ignore"}, default="raise"
+        Before splitting, the whole target is compared with the training-data
+        fingerprint of every checkpoint an arm warm-starts from (record ids,
+        patient ids from ``groups``, signal hashes). ``"raise"`` refuses any
+        overlap with :class:`~sklearn_ecg.transfer.TrainingOverlapError`;
+        ``"exclude"`` drops the overlapping records from the target (for every
+        arm, with a warning; ``kept`` lists the rest); ``"ignore"`` keeps them
+        and also sets each arm's ``pretrained_overlap="ignore"``.
+    record_ids : array-like of shape (n_records,), default=None
+        Record ids of ``X``, compared with the checkpoints' record ids.
 
     Returns
     -------
@@ -262,6 +285,9 @@ def compare_arms(
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}.")
     baselines = _baselines(names, baseline)
     X, y = np.asarray(X), np.asarray(y)
+    arms, X, y, groups, kept, overlap = guard_target(
+        arms, X, y, groups, record_ids, pretrained_overlap
+    )
     cv = check_cv(
         _default_cv(y, random_state) if cv is None else cv, y, classifier=True
     )
@@ -298,4 +324,6 @@ def compare_arms(
         test_train_ratio=ratio,
         confidence=confidence,
         predictions=predictions if return_predictions else None,
+        overlap=overlap,
+        kept=kept,
     )
