@@ -86,6 +86,7 @@ def load_data(
     }[kind]
     on_missing = "skip" if skip_missing else "raise"
     data = loader(path, labels=labels, on_missing=on_missing, random_state=random_state)
+    data.extra["dataset"] = _dataset_key(kind, path, random_state)
     if kind == "ptbxl" and split != "all":
         data = _ptbxl_split(data, split)
     if target_column is not None:
@@ -93,6 +94,15 @@ def load_data(
     if sfreq is not None and float(sfreq) != data.sfreq:
         data = _resample(data, float(sfreq))
     return data
+
+
+def _dataset_key(kind: str, path: str, random_state) -> str:
+    """Namespace of the dataset's record and patient ids (see ``_overlap``)."""
+    if kind in ("ptbxl", "cpsc2018"):
+        return kind
+    if kind == "synthetic":
+        return f"synthetic:{path}:seed{random_state}"
+    return f"{kind}:{Path(path).expanduser().resolve()}"
 
 
 def _bunch_to_data(bunch, description: str) -> ECGData:
@@ -142,7 +152,9 @@ def _load_ptbxl(path, *, labels, on_missing, random_state):
 def _load_cpsc2018(path, *, labels, on_missing, random_state):
     from sklearn_ecg.datasets import load_cpsc2018 as load
 
-    return _bunch_to_data(_call_loader(load, path), f"CPSC2018 ({path})")
+    return _bunch_to_data(
+        _call_loader(load, path, on_missing=on_missing), f"CPSC2018 ({path})"
+    )
 
 
 def _load_wfdb(path, *, labels, on_missing, random_state):
@@ -215,6 +227,7 @@ def subset(data: ECGData, mask) -> ECGData:
         groups=pick(data.groups),
         folds=pick(data.folds),
         description=data.description,
+        extra=dict(data.extra),
     )
 
 

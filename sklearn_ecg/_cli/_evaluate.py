@@ -11,6 +11,7 @@ from ._args import add_command
 from ._build import checked_data, parse_assignments
 from ._compare import ModelSpec, StudyPlan, compare
 from ._errors import CLIError
+from ._overlap import add_overlap_arg, checks_text
 from ._report import (
     Report,
     comparison_table,
@@ -42,6 +43,7 @@ def add_parser(subparsers):
     p.add_argument("--n-repeats", type=int, default=2)
     p.add_argument("--n-bootstrap", type=int, default=1000)
     p.add_argument("--out", required=True, help="report folder")
+    add_overlap_arg(p)
     return p
 
 
@@ -50,7 +52,8 @@ def run(args) -> int:
     out = prepare_out_dir(args.out)
     if args.model_file:
         return _evaluate_trained(args, out)
-    data = checked_data(args, default_split="train")
+    # A PTB-XL checkpoint from `train` saw folds 1-9: evaluate a warm start on 10.
+    data = checked_data(args, default_split="test" if args.pretrained else "train")
     plan = StudyPlan(
         models=[ModelSpec(args.model, parse_assignments(args.params))],
         conditions=("warm",) if args.pretrained else ("scratch",),
@@ -59,22 +62,30 @@ def run(args) -> int:
         device=args.device,
         random_state=args.seed,
         preprocess=args.preprocess,
+        pretrained_overlap=args.pretrained_overlap or "raise",
     )
-    results = compare(data, plan, {args.model: args.pretrained})
+    checks = {}
+    results = compare(data, plan, {args.model: args.pretrained}, checks)
     rows = comparison_table(results)
     print(render_text_table(rows))
     report = Report(f"sklearn-ecg evaluate: {args.model} on {data.description}")
     report.text(
-        f"{args.n_repeats}x{args.n_splits} repeated stratified CV; mean and "
-        "95% CI over test folds (Nadeau-Bengio corrected t-interval)."
+        f"{args.n_repeats}x{args.n_splits} repeated stratified CV"
+        + (", grouped by patient" if data.groups is not None else "")
+        + "; mean and 95% CI over test folds (Nadeau-Bengio corrected t-interval)."
     )
+    if args.pretrained:
+        report.text(checks_text(checks))
     report.table(rows)
     _figures.add_arm_figures(
         report, results, out, scores_file="auroc_by_fold.png",
         scores_caption="AUROC per test fold", roc_caption="Out-of-fold ROC curves",
     )  # fmt: skip
     report.write(out)
-    write_json(out / "results.json", {"command": "evaluate", "results": results})
+    write_json(
+        out / "results.json",
+        {"command": "evaluate", "checks": checks, "results": results},
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from . import _model_io
 from ._args import add_command
 from ._build import checked_data, pipeline_from_args
+from ._overlap import patient_ids
 from ._report import prepare_out_dir, write_json
 
 
@@ -54,14 +55,16 @@ def run(args) -> int:
         refit=True,
         verbose=0 if args.quiet else 1,
     )
-    search.fit(data.X, data.y)
+    # With patient ids the inner folds are grouped (OptunaSearchCV's grouped cv).
+    groups = patient_ids(data)
+    search.fit(data.X, data.y, groups=groups)
     best = {k: _plain(v) for k, v in search.best_params_.items()}
     write_json(
         out / "best_params.json",
         {"best_score": search.best_score_, "best_params": best},
     )
     search.study_.trials_dataframe().to_csv(out / "trials.csv", index=False)
-    paths = _model_io.save_model(search.best_estimator_, out)
+    paths = _model_io.save_model(search.best_estimator_, out, training_X=data.X)
     print(f"best CV score {search.best_score_:.3f} with {best}")
     print(f"wrote best_params.json, trials.csv, {', '.join(p.name for p in paths)}")
     return 0
