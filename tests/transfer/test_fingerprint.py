@@ -65,7 +65,8 @@ def test_fingerprint_round_trips_in_a_weights_only_checkpoint():
     assert back.n_records == 6
     # The weights' SHA-256 does not depend on the fingerprint.
     assert ckpt.sha256 == Checkpoint(state_dict=ckpt.state_dict).sha256
-    assert load_checkpoint(Checkpoint(state_dict=ckpt.state_dict).to_bytes()).training_data is None
+    bare = Checkpoint(state_dict=ckpt.state_dict).to_bytes()
+    assert load_checkpoint(bare).training_data is None
 
 
 def test_checkpoint_refuses_a_bad_training_data_value():
