@@ -27,38 +27,15 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     """Optuna search over the architecture's search space, CV inside training."""
-    from sklearn_ecg.model_selection import OptunaSearchCV, search_space
-
     out = prepare_out_dir(args.out)
     data = checked_data(args, default_split="train")
     pipe = pipeline_from_args(args, data, verbose=0)
-    steps = dict(pipe.steps)
-    space = search_space(
-        args.model,
-        clf="clf",
-        filt="filter" if "filter" in steps else None,
-        norm="normalize" if "normalize" in steps else None,
-        device="cuda" if str(args.device).startswith("cuda") else "cpu",
-        warm_start=args.pretrained is not None,
-        sfreq=data.sfreq,
-    )
-    search = OptunaSearchCV(
-        pipe,
-        space,
-        cv=args.cv,
-        scoring="roc_auc" if data.y.ndim == 1 else "roc_auc_ovr",
-        n_trials=args.n_trials,
-        timeout=args.timeout,
-        storage=args.storage,
-        study_name=args.study_name,
-        random_state=args.seed,
-        refit=True,
-        verbose=0 if args.quiet else 1,
-    )
+    search = build_search(args, pipe, data, storage=args.storage,
+                          study_name=args.study_name, timeout=args.timeout)  # fmt: skip
     # With patient ids the inner folds are grouped (OptunaSearchCV's grouped cv).
     groups = patient_ids(data)
     search.fit(data.X, data.y, groups=groups)
-    best = {k: _plain(v) for k, v in search.best_params_.items()}
+    best = {k: plain(v) for k, v in search.best_params_.items()}
     write_json(
         out / "best_params.json",
         {"best_score": search.best_score_, "best_params": best},
@@ -70,5 +47,40 @@ def run(args) -> int:
     return 0
 
 
-def _plain(value):
+def build_search(args, pipe, data, *, storage=None, study_name=None, timeout=None):
+    """Return the OptunaSearchCV of ``--model`` over its ready search space.
+
+    Its inner CV (``--cv``/``--inner-cv`` folds) is patient-grouped when ``fit``
+    is given ``groups``.
+    """
+    from sklearn_ecg.model_selection import OptunaSearchCV, search_space
+
+    steps = dict(pipe.steps)
+    space = search_space(
+        args.model,
+        clf="clf",
+        filt="filter" if "filter" in steps else None,
+        norm="normalize" if "normalize" in steps else None,
+        device="cuda" if str(args.device).startswith("cuda") else "cpu",
+        warm_start=args.pretrained is not None,
+        sfreq=data.sfreq,
+    )
+    return OptunaSearchCV(
+        pipe,
+        space,
+        cv=getattr(args, "inner_cv", None) or args.cv,
+        scoring="roc_auc" if data.y.ndim == 1 else "roc_auc_ovr",
+        n_trials=args.n_trials,
+        timeout=timeout,
+        storage=storage,
+        study_name=study_name,
+        random_state=args.seed,
+        refit=True,
+        verbose=0 if args.quiet else 1,
+    )
+
+
+def plain(value):
+    """Return a numpy scalar as the Python value (for JSON)."""
     return value.item() if isinstance(value, np.generic) else value
+

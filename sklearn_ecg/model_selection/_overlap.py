@@ -1,4 +1,4 @@
-"""The overlap guard of :func:`compare_arms`: pretrained weights against the target.
+"""The patient plumbing of :func:`compare_arms`: the overlap guard and ``groups``.
 
 Before any split, every checkpoint that an arm warm-starts from is compared with
 the whole target (record ids, patient ids, signal hashes; see
@@ -11,6 +11,7 @@ fit-time guard).
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
@@ -102,3 +103,28 @@ def guard_target(arms, X, y, groups, record_ids, mode):
     summary["n_excluded"] = int(mask.sum())
     groups = None if groups is None else np.asarray(groups)[kept]
     return arms, X[kept], y[kept], groups, kept, summary
+
+
+def _takes_groups(method) -> bool:
+    try:
+        return "groups" in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def fit_groups(estimator, groups, train) -> dict:
+    """``fit`` keyword giving the training records' patients to the estimator.
+
+    ``{"groups": ...}`` when ``estimator.fit`` takes ``groups`` (sklearn-ecg
+    classifiers, ``OptunaSearchCV``), ``{"<last step>__groups": ...}`` for a
+    Pipeline whose last step does, else nothing.
+    """
+    if groups is None:
+        return {}
+    values = np.asarray(groups)[train]
+    steps = getattr(estimator, "steps", None)
+    if steps:
+        name, last = steps[-1]
+        takes = _takes_groups(getattr(last, "fit", None))
+        return {f"{name}__groups": values} if takes else {}
+    return {"groups": values} if _takes_groups(estimator.fit) else {}
