@@ -168,3 +168,22 @@ def test_study_config_accepts_skip_missing_and_overlap_mode(tmp_path):
     assert plan_from_config(config).pretrained_overlap == "exclude"
     with pytest.raises(CLIError, match="pretrained_overlap 'drop'"):
         plan_from_config({**config, "pretrained_overlap": "drop"})
+
+
+@pytest.mark.slow
+def test_evaluate_tune_is_nested_cv(tmp_path, capsys):
+    argv = ["evaluate", "--data", "synthetic:pe:30", "--tune", "--n-trials", "1",
+            "--inner-cv", "2", "--n-splits", "2", "--n-repeats", "1",
+            "--out", str(tmp_path), *TINY]  # fmt: skip
+    assert main(argv) == 0
+    res = json.loads((tmp_path / "results.json").read_text())
+    assert res["nested"] is True and res["checks"]["inner_cv"] == 2
+    assert res["checks"]["splitter"] == "RepeatedStratifiedGroupKFold"
+    assert [c["fold"] for c in res["chosen"]] == [0, 1]
+    assert all(c["params"] for c in res["chosen"])
+    arm = res["results"]["tuned (nested CV)"]
+    assert len(arm["scores"]["roc_auc"]) == 2
+    auc = arm["summary"]["roc_auc"]
+    assert auc["ci_low"] <= auc["mean"] <= auc["ci_high"]
+    report = (tmp_path / "report.md").read_text()
+    assert "Parameters chosen in each outer fold" in report
