@@ -566,11 +566,9 @@ def test_tune_writes_best_params_and_resumes(tmp_path):
 
 def test_evaluate_equals_compare_arms_on_the_same_folds(tmp_path):
     """The CLI's numbers are compare_arms's numbers (one implementation)."""
-    from sklearn.model_selection import RepeatedStratifiedKFold
-
     from sklearn_ecg._cli._build import build_pipeline
     from sklearn_ecg._cli._data import load_data
-    from sklearn_ecg.model_selection import compare_arms
+    from sklearn_ecg.model_selection import RepeatedStratifiedGroupKFold, compare_arms
 
     argv = ["evaluate", "--data", "synthetic:pe:30", "--n-splits", "2",
             "--n-repeats", "1", "--out", str(tmp_path), "--set", "max_epochs=1",
@@ -584,8 +582,10 @@ def test_evaluate_equals_compare_arms_on_the_same_folds(tmp_path):
         "resnet1d", sfreq=data.sfreq, lead_names=data.lead_names,
         params={"max_epochs": 1, "batch_size": 16, "base_width": 4},
     )  # fmt: skip
-    cv = RepeatedStratifiedKFold(n_splits=2, n_repeats=1, random_state=0)
-    lib = compare_arms({"scratch": pipe}, data.X, data.y, cv=cv, scoring=fold_scores)
+    # The synthetic data has patient ids, so the CLI's folds are grouped.
+    cv = RepeatedStratifiedGroupKFold(n_splits=2, n_repeats=1, random_state=0)
+    lib = compare_arms({"scratch": pipe}, data.X, data.y, cv=cv, scoring=fold_scores,
+                       groups=data.groups)  # fmt: skip
     for metric in ("roc_auc", "average_precision", "gmean"):
         np.testing.assert_allclose(arm["scores"][metric], lib.scores["scratch"][metric])
         for key in ("mean", "ci_low", "ci_high"):

@@ -281,11 +281,13 @@ def test_unlisted_classes_and_callables_are_refused_at_save(data, tmp_path):
 def test_in_memory_pretrained_weights_are_refused_with_the_fix(saved, data, tmp_path):
     pipe, _ = saved
     weights = PretrainedWeights.from_estimator(pipe)
-    clf = tiny_pipeline(warm_start_from=weights).fit(*data)
+    # Fine-tuning on the pretraining records on purpose: the overlap guard is off.
+    clf = tiny_pipeline(warm_start_from=weights, pretrained_overlap="ignore")
+    clf.fit(*data)
     with pytest.raises(ModelFormatError, match="warm_start_from.*from_file"):
         save_model(clf, tmp_path)
     path = save_pretrained(pipe, tmp_path / "w.pt")
-    ok = tiny_pipeline(warm_start_from=path).fit(*data)
+    ok = tiny_pipeline(warm_start_from=path, pretrained_overlap="ignore").fit(*data)
     save_model(ok, tmp_path / "ok")
     assert load_model(tmp_path / "ok")[-1].warm_start_from == path
 

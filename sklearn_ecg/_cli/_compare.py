@@ -4,13 +4,17 @@ An *arm* is one (architecture, condition) pair, where the condition is
 ``scratch`` (random initialisation) or ``warm`` (fine-tuned from the
 architecture's pretrained checkpoint). The arms are compared by the library's
 :func:`sklearn_ecg.model_selection.compare_arms` over one set of repeated
-stratified folds, so every warm arm is paired fold by fold with its scratch arm.
-Nothing is selected on the test folds: early stopping and thresholds use the
-estimator's internal validation split of each training fold.
+stratified folds (patient-grouped when patient ids are known), so every warm arm
+is paired fold by fold with its scratch arm. Nothing is selected on the test
+folds: early stopping and thresholds use the estimator's internal validation
+split of each training fold (grouped too). Before any split the target is
+compared with each checkpoint's training-data fingerprint
+(``plan.pretrained_overlap``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -21,6 +25,7 @@ import numpy as np
 from ._build import build_pipeline
 from ._data import ECGData
 from ._errors import CLIError
+from ._overlap import fit_params, patient_ids, record_ids
 from ._progress import progress
 
 CONDITIONS = ("scratch", "warm")
@@ -55,12 +60,20 @@ class StudyPlan:
     device: str = "auto"
     random_state: int = 0
     preprocess: str = "default"
+    pretrained_overlap: str = "raise"
 
-    def splitter(self):
-        """Return the repeated stratified splitter every arm shares."""
+    def splitter(self, groups=None):
+        """Return the repeated stratified splitter every arm shares.
+
+        Patient-grouped (``RepeatedStratifiedGroupKFold``) when ``groups`` (the
+        patient ids) are known, so no patient is on both sides of a fold.
+        """
         from sklearn.model_selection import RepeatedStratifiedKFold
 
-        return RepeatedStratifiedKFold(
+        from sklearn_ecg.model_selection import RepeatedStratifiedGroupKFold as RSGK
+
+        cls = RepeatedStratifiedKFold if groups is None else RSGK
+        return cls(
             n_splits=self.n_splits,
             n_repeats=self.n_repeats,
             random_state=self.random_state,
@@ -86,10 +99,10 @@ def pretrain(source: ECGData, plan: StudyPlan, out_dir: Path) -> dict:
             preprocess=plan.preprocess,
         )
         start = time.perf_counter()
-        pipe.fit(source.X, source.y)
+        pipe.fit(source.X, source.y, **fit_params(source))
         path = out_dir / f"{_slug(spec.title)}_pretrained.pt"
         clf = pipe[-1]
-        clf.save_pretrained(path, pipeline=pipe)
+        clf.save_pretrained(path, pipeline=pipe, training_X=source.X)
         results[spec.title] = {
             "checkpoint": str(path),
             "seconds": time.perf_counter() - start,
@@ -163,12 +176,16 @@ def build_arms(target: ECGData, plan: StudyPlan, checkpoints: dict) -> tuple:
     return arms, baselines
 
 
-def compare(target: ECGData, plan: StudyPlan, checkpoints: dict) -> dict:
+def compare(
+    target: ECGData, plan: StudyPlan, checkpoints: dict, checks: dict | None = None
+) -> dict:
     """Run every arm over the same repeated stratified folds (``compare_arms``).
 
     Returns the JSON-ready dict the report writes: per arm, the per-fold
     scores, their summary, the paired warm - scratch AUROC difference, and the
     out-of-fold probabilities of the first repetition (for ROC curves).
+    ``checks``, when given, receives what was checked: the splitter and the
+    pretrained-overlap summary (``compare_arms``'s ``overlap``).
     """
     from sklearn_ecg.model_selection import compare_arms
 
@@ -177,15 +194,35 @@ def compare(target: ECGData, plan: StudyPlan, checkpoints: dict) -> dict:
     arms, baselines = build_arms(target, plan, checkpoints)
     bar = progress(total=len(arms) * plan.n_splits * plan.n_repeats,
                    desc="cross-validation", unit="fit")  # fmt: skip
-    with warnings.catch_warnings():
+    groups = patient_ids(target)
+    cv = plan.splitter(groups)
+    from sklearn_ecg.transfer import TrainingOverlapError
+
+    with warnings.catch_warnings(), _overlap_as_cli_error(TrainingOverlapError):
         warnings.simplefilter("ignore", UserWarning)
         result = compare_arms(
-            arms, target.X, y, cv=plan.splitter(), groups=target.groups,
+            arms, target.X, y, cv=cv, groups=groups,
             scoring=fold_scores, baseline=baselines or None,
             return_predictions=True, callback=lambda arm, k: bar.update(1),
+            pretrained_overlap=plan.pretrained_overlap,
+            record_ids=record_ids(target),
         )  # fmt: skip
     bar.close()
+    if checks is not None:
+        checks["splitter"] = type(cv).__name__
+        checks["pretrained_overlap"] = result.overlap
+    if result.kept is not None:
+        y = y[result.kept]
     return results_dict(result, y, plan.n_splits)
+
+
+@contextlib.contextmanager
+def _overlap_as_cli_error(error_type):
+    # A refused overlap is a usage problem (exit 2), not an internal error.
+    try:
+        yield
+    except error_type as exc:
+        raise CLIError(str(exc)) from exc
 
 
 def results_dict(result, y, n_splits: int) -> dict:

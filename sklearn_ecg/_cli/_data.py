@@ -101,6 +101,7 @@ def load_data(
     data = loader(
         path, labels=labels, on_missing=on_missing, random_state=random_state, **extra
     )
+    data.extra["dataset"] = _dataset_key(kind, path, random_state)
     if kind == "ptbxl" and split != "all":
         data = _ptbxl_split(data, split)
     if target_column is not None:
@@ -108,6 +109,15 @@ def load_data(
     if sfreq is not None and float(sfreq) != data.sfreq:
         data = _resample(data, float(sfreq))
     return data
+
+
+def _dataset_key(kind: str, path: str, random_state) -> str:
+    """Namespace of the dataset's record and patient ids (see ``_overlap``)."""
+    if kind in ("ptbxl", "cpsc2018"):
+        return kind
+    if kind == "synthetic":
+        return f"synthetic:{path}:seed{random_state}"
+    return f"{kind}:{Path(path).expanduser().resolve()}"
 
 
 def _bunch_to_data(bunch, description: str) -> ECGData:
@@ -158,7 +168,10 @@ def _load_ptbxl(path, *, labels, on_missing, random_state):
 def _load_cpsc2018(path, *, labels, on_missing, random_state, sfreq=None):
     from sklearn_ecg.datasets import load_cpsc2018 as load
 
-    return _bunch_to_data(_call_loader(load, path, sfreq=sfreq), f"CPSC2018 ({path})")
+    return _bunch_to_data(
+        _call_loader(load, path, sfreq=sfreq, on_missing=on_missing),
+        f"CPSC2018 ({path})",
+    )
 
 
 def _load_wfdb(path, *, labels, on_missing, random_state, **columns):
@@ -231,6 +244,7 @@ def subset(data: ECGData, mask) -> ECGData:
         groups=pick(data.groups),
         folds=pick(data.folds),
         description=data.description,
+        extra=dict(data.extra),
     )
 
 

@@ -66,16 +66,18 @@ def match_model(pipe, data, *, resample: bool = False):
     return data
 
 
-def save_model(pipe, out: Path) -> list[Path]:
+def save_model(pipe, out: Path, *, training_X=None) -> list[Path]:
     """Write the fitted pipeline into ``out`` as data (no pickle).
 
-    Returns the written files: ``manifest.json``, ``arrays.npz``, ``model.pt``.
+    ``training_X`` (the raw records it was fitted on) joins the training-data
+    fingerprint of ``model.pt``. Returns the written files: ``manifest.json``,
+    ``arrays.npz``, ``model.pt``.
     """
     from sklearn_ecg.persistence import ModelFormatError
     from sklearn_ecg.persistence import save_model as save
 
     try:
-        return save(pipe, out)
+        return save(pipe, out, training_X=training_X)
     except ModelFormatError as exc:
         raise CLIError(f"cannot save the model: {exc}") from exc
 

@@ -25,6 +25,12 @@ The config is JSON, or TOML (Python 3.11+, or with ``tomli`` installed)::
     [cv]
     n_splits = 5
     n_repeats = 5
+
+The CV is grouped by patient when the target has patient ids. Before
+pretraining, a PTB-XL source for a PTB-XL target keeps only the strat_folds the
+target does not use; every checkpoint is then compared with the whole target
+(``pretrained_overlap = "raise"``, "exclude" or "ignore"; ``exclude`` removes
+the target's records and patients from the source before pretraining).
 """
 
 from __future__ import annotations
@@ -40,6 +46,12 @@ from ._args import add_common_args
 from ._compare import CONDITIONS, ModelSpec, StudyPlan, compare, pretrain
 from ._data import ECGData, load_data
 from ._errors import CLIError
+from ._overlap import (
+    OVERLAP_CHOICES,
+    add_overlap_arg,
+    checks_text,
+    separate_source,
+)
 from ._report import (
     Report,
     comparison_table,
@@ -62,8 +74,9 @@ TOP_KEYS = {
     "pretraining",
     "finetuning",
     "cv",
+    "pretrained_overlap",
 }
-DATA_KEYS = {"data", "labels", "target_column", "sfreq", "split"}
+DATA_KEYS = {"data", "labels", "target_column", "sfreq", "split", "skip_missing"}
 MODEL_KEYS = {"name", "params", "label", "checkpoint"}
 
 
@@ -130,6 +143,12 @@ def plan_from_config(config: dict) -> StudyPlan:
         )
     cv = config.get("cv", {})
     _check_keys(cv, {"n_splits", "n_repeats"}, "cv")
+    overlap = config.get("pretrained_overlap", "raise")
+    if overlap not in OVERLAP_CHOICES:
+        raise CLIError(
+            f"config: pretrained_overlap {overlap!r} must be one of "
+            f"{', '.join(OVERLAP_CHOICES)}."
+        )
     return StudyPlan(
         models=specs,
         conditions=conditions,
@@ -141,6 +160,7 @@ def plan_from_config(config: dict) -> StudyPlan:
         device=str(config.get("device", "auto")),
         random_state=_config_int(config, "seed", 0, 0),
         preprocess=str(config.get("preprocess", "default")),
+        pretrained_overlap=overlap,
     )
 
 
@@ -167,7 +187,7 @@ def _check_keys(table, allowed, where):
         )
 
 
-def _load_section(config, name, seed) -> ECGData | None:
+def _load_section(config, name, seed, skip_missing=False) -> ECGData | None:
     section = config.get(name)
     if section is None:
         return None
@@ -180,6 +200,7 @@ def _load_section(config, name, seed) -> ECGData | None:
         split=section.get("split", "all"),
         target_column=section.get("target_column"),
         sfreq=section.get("sfreq"),
+        skip_missing=bool(section.get("skip_missing", skip_missing)),
         random_state=seed,
     )
 
@@ -193,6 +214,12 @@ def add_parser(subparsers):
     )
     p.add_argument("config", help="a JSON or TOML study file (see the docs)")
     p.add_argument("--out", help="report folder (overrides the config's out)")
+    p.add_argument(
+        "--skip-missing", action="store_true",
+        help="load the records present on disk when a labels table lists more "
+        "(both sections; a section's skip_missing key overrides it)",
+    )  # fmt: skip
+    add_overlap_arg(p)
     return p
 
 
@@ -202,10 +229,13 @@ def run(args) -> int:
     plan = plan_from_config(config)
     if args.device != "auto":
         plan.device = args.device
+    if args.pretrained_overlap is not None:
+        plan.pretrained_overlap = args.pretrained_overlap
+    skip = args.skip_missing
     out = prepare_out_dir(args.out or config.get("out") or "sklearn-ecg-study")
     if "target" not in config:
         raise CLIError('config: a [target] section with data = "KIND:PATH" is needed.')
-    target = _load_section(config, "target", plan.random_state)
+    target = _load_section(config, "target", plan.random_state, skip)
     models_cfg = [{"name": m} if isinstance(m, str) else m for m in config["models"]]
     given = {
         ModelSpec(m["name"], {}, m.get("label")).title: m["checkpoint"]
@@ -214,7 +244,9 @@ def run(args) -> int:
     }
     needs_source = "warm" in plan.conditions and len(given) < len(models_cfg)
     source = (
-        _load_section(config, "source", plan.random_state) if needs_source else None
+        _load_section(config, "source", plan.random_state, skip)
+        if needs_source
+        else None
     )
     if needs_source and source is None:
         raise CLIError(
@@ -244,18 +276,20 @@ def run_study(
 ) -> dict:
     """Pretrain, compare, print the table and write the report folder."""
     checkpoints = dict(checkpoints or {})
-    pretrained = {}
+    pretrained, checks = {}, {}
     to_pretrain = [m for m in plan.models if m.title not in checkpoints]
     if "warm" in plan.conditions and to_pretrain:
+        source = separate_source(source, target, plan, checks)
         sub = StudyPlan(**{**plan.__dict__, "models": to_pretrain})
         pretrained = pretrain(source, sub, out / "checkpoints")
         checkpoints.update({k: v["checkpoint"] for k, v in pretrained.items()})
-    results = compare(target, plan, checkpoints)
+    results = compare(target, plan, checkpoints, checks)
     rows = comparison_table(results)
     print(render_text_table(rows))
     for line in _findings(results):
         print(line)
     sys.stdout.flush()
+    notes = [*notes, checks_text(checks)]
     report = _build_report(title, source, target, plan, results, pretrained, out, notes)
     files = report.write(out)
     payload = {
@@ -264,6 +298,7 @@ def run_study(
         "source": None if source is None else source.description,
         "target": target.description,
         "pretraining": pretrained,
+        "checks": checks,
         "results": results,
     }
     files.append(write_json(out / "results.json", payload))
@@ -284,7 +319,8 @@ def _build_report(title, source, target, plan, results, pretrained, out, notes):
             if source is not None
             else ""
         )
-        + f"Stratified {plan.n_splits}-fold CV repeated {plan.n_repeats} times, "
+        + ("Patient-grouped s" if target.groups is not None else "S")
+        + f"tratified {plan.n_splits}-fold CV repeated {plan.n_repeats} times, "
         "with identical folds for every arm. Early stopping (and a tuned decision "
         "threshold, when one is asked for) uses a validation split inside each "
         "training fold; the test folds select nothing. Intervals are 95% "

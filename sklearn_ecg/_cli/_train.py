@@ -8,6 +8,7 @@ from . import _figures, _model_io
 from ._args import add_command
 from ._build import checked_data, pipeline_from_args
 from ._compare import history_table
+from ._overlap import fit_params
 from ._report import prepare_out_dir, write_json
 
 
@@ -26,9 +27,9 @@ def run(args) -> int:
     data = checked_data(args, default_split="train")
     pipe = pipeline_from_args(args, data)
     start = time.perf_counter()
-    pipe.fit(data.X, data.y)
+    pipe.fit(data.X, data.y, **fit_params(data))
     seconds = time.perf_counter() - start
-    paths = _model_io.save_model(pipe, out)
+    paths = _model_io.save_model(pipe, out, training_X=data.X)
     clf = pipe[-1]
     history = history_table(clf)
     results = {

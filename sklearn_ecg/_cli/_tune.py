@@ -7,6 +7,7 @@ import numpy as np
 from . import _model_io
 from ._args import add_command
 from ._build import checked_data, pipeline_from_args
+from ._overlap import patient_ids
 from ._report import prepare_out_dir, write_json
 
 
@@ -26,11 +27,34 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     """Optuna search over the architecture's search space, CV inside training."""
-    from sklearn_ecg.model_selection import OptunaSearchCV, search_space
-
     out = prepare_out_dir(args.out)
     data = checked_data(args, default_split="train")
     pipe = pipeline_from_args(args, data, verbose=0)
+    search = build_search(args, pipe, data, storage=args.storage,
+                          study_name=args.study_name, timeout=args.timeout)  # fmt: skip
+    # With patient ids the inner folds are grouped (OptunaSearchCV's grouped cv).
+    groups = patient_ids(data)
+    search.fit(data.X, data.y, groups=groups)
+    best = {k: plain(v) for k, v in search.best_params_.items()}
+    write_json(
+        out / "best_params.json",
+        {"best_score": search.best_score_, "best_params": best},
+    )
+    search.study_.trials_dataframe().to_csv(out / "trials.csv", index=False)
+    paths = _model_io.save_model(search.best_estimator_, out, training_X=data.X)
+    print(f"best CV score {search.best_score_:.3f} with {best}")
+    print(f"wrote best_params.json, trials.csv, {', '.join(p.name for p in paths)}")
+    return 0
+
+
+def build_search(args, pipe, data, *, storage=None, study_name=None, timeout=None):
+    """Return the OptunaSearchCV of ``--model`` over its ready search space.
+
+    Its inner CV (``--cv``/``--inner-cv`` folds) is patient-grouped when ``fit``
+    is given ``groups``.
+    """
+    from sklearn_ecg.model_selection import OptunaSearchCV, search_space
+
     steps = dict(pipe.steps)
     space = search_space(
         args.model,
@@ -41,31 +65,22 @@ def run(args) -> int:
         warm_start=args.pretrained is not None,
         sfreq=data.sfreq,
     )
-    search = OptunaSearchCV(
+    return OptunaSearchCV(
         pipe,
         space,
-        cv=args.cv,
+        cv=getattr(args, "inner_cv", None) or args.cv,
         scoring="roc_auc" if data.y.ndim == 1 else "roc_auc_ovr",
         n_trials=args.n_trials,
-        timeout=args.timeout,
-        storage=args.storage,
-        study_name=args.study_name,
+        timeout=timeout,
+        storage=storage,
+        study_name=study_name,
         random_state=args.seed,
         refit=True,
         verbose=0 if args.quiet else 1,
     )
-    search.fit(data.X, data.y)
-    best = {k: _plain(v) for k, v in search.best_params_.items()}
-    write_json(
-        out / "best_params.json",
-        {"best_score": search.best_score_, "best_params": best},
-    )
-    search.study_.trials_dataframe().to_csv(out / "trials.csv", index=False)
-    paths = _model_io.save_model(search.best_estimator_, out)
-    print(f"best CV score {search.best_score_:.3f} with {best}")
-    print(f"wrote best_params.json, trials.csv, {', '.join(p.name for p in paths)}")
-    return 0
 
 
-def _plain(value):
+def plain(value):
+    """Return a numpy scalar as the Python value (for JSON)."""
     return value.item() if isinstance(value, np.generic) else value
+

@@ -25,6 +25,7 @@ from ._inference import score_windows
 from ._loop import TrainingLoopMixin
 from ._memmap import RecordStack, as_batch, validate_records
 from ._predict import PredictionMixin
+from ._provenance import merge_training_data, record_training_data
 from ._recipe import make_mixer
 from ._targets import (
     check_threshold,
@@ -102,6 +103,7 @@ class ECGClassifier(
         cutmix=None,
         label_smoothing=0.0,
         data_path="auto",
+        pretrained_overlap="raise",
         callbacks=None,
         module_params=None,
     ):
@@ -142,6 +144,7 @@ class ECGClassifier(
         self.cutmix = cutmix
         self.label_smoothing = label_smoothing
         self.data_path = data_path
+        self.pretrained_overlap = pretrained_overlap
         self.callbacks = callbacks
         self.module_params = module_params
 
@@ -350,7 +353,10 @@ class ECGClassifier(
         return self
 
     # -------------------------------------------------------------- training --
-    def fit(self, X, y, *, X_val=None, y_val=None, **fit_params):
+    def fit(
+        self, X, y, *, X_val=None, y_val=None, groups=None, record_ids=None,
+        **fit_params,
+    ):  # fmt: skip
         """Train the network on ECG records.
 
         Parameters
@@ -366,6 +372,12 @@ class ECGClassifier(
             internal split of ``validation_fraction`` for early stopping, the
             best-epoch restore, ``valid_*`` history and threshold tuning; as in
             scikit-learn's ``HistGradientBoostingClassifier.fit``.
+        groups : array-like of shape (n_records,), default=None
+            Patient id of each record: the internal validation split keeps a
+            patient on one side, and the ids enter ``training_fingerprint_``
+            (and so the checkpoints). In a Pipeline: ``clf__groups=...``.
+        record_ids : array-like of shape (n_records,), default=None
+            Record id of each record, for ``training_fingerprint_``.
         **fit_params : dict
             Not supported (e.g. ``sample_weight``); passing any raises TypeError.
 
@@ -395,8 +407,12 @@ class ECGClassifier(
         if (X_val is None) != (y_val is None):
             raise ValueError("Pass both X_val and y_val, or neither.")
         if X_val is None:
-            return self._train(X, y_enc, initialize=True)
+            record_training_data(self, X, groups=groups, record_ids=record_ids)
+            return self._train(X, y_enc, initialize=True, groups=groups)
         X_val = self._validate_predict_X(X_val, fitting=True)
+        record_training_data(
+            self, X, groups=groups, record_ids=record_ids, extra_X=X_val
+        )
         check_consistent_length(X_val, y_val)
         y_val = encode_like(y_val, self.task_, self.classes_)
         n = len(X)
@@ -433,14 +449,15 @@ class ECGClassifier(
         _params.check_params(self, X)
         check_consistent_length(X, y)
         y_enc = encode_like(y, self.task_, self.classes_)
+        merge_training_data(self, X)
         return self._train(X, y_enc, initialize=False)
 
-    def _train(self, X, y_enc, *, initialize, split=None):
+    def _train(self, X, y_enc, *, initialize, split=None, groups=None):
         dist_state, seed = _distributed.setup(
             self, X, y_enc, resolve_seed(self.random_state)
         )
         train_idx, valid_idx = split or train_valid_split(
-            y_enc, self.task_, self.validation_fraction, seed
+            y_enc, self.task_, self.validation_fraction, seed, groups=groups
         )
         if isinstance(self._threshold_spec, str) and valid_idx is None:
             raise ValueError(

@@ -87,12 +87,13 @@ def _stratification_labels(y_enc, task):
     return np.where(np.isinf(ranked.min(axis=1)), -1, ranked.argmin(axis=1))
 
 
-def train_valid_split(y_enc, task, fraction, seed):
+def train_valid_split(y_enc, task, fraction, seed, groups=None):
     """Split record indices into the internal training and validation sets.
 
     Stratified on the class (binary/multiclass) or on each record's rarest
     positive label (multi-label); falls back to a plain random split, with a
-    warning, when some class has fewer than 2 records.
+    warning, when some class has fewer than 2 records. With ``groups`` (patient
+    ids) every patient stays on one side: see :func:`grouped_valid_split`.
 
     Returns
     -------
@@ -111,6 +112,8 @@ def train_valid_split(y_enc, task, fraction, seed):
             f"{n}. Use more records or set validation_fraction=0."
         )
     strata = _stratification_labels(y_enc, task)
+    if groups is not None:
+        return grouped_valid_split(strata, groups, fraction, seed)
     _, counts = np.unique(strata, return_counts=True)
     stratify = strata
     if counts.min() < 2 or n_valid < len(counts) or n - n_valid < len(counts):
@@ -125,3 +128,57 @@ def train_valid_split(y_enc, task, fraction, seed):
         indices, test_size=n_valid, random_state=seed, stratify=stratify
     )
     return np.sort(train_idx), np.sort(valid_idx)
+
+
+def grouped_valid_split(strata, groups, fraction, seed):
+    """Patient-grouped, stratified validation split (``fit(..., groups=)``).
+
+    One fold of ``StratifiedGroupKFold(n_splits=round(1 / fraction))``
+    shuffled with ``seed``: no patient has records on both sides, and the class
+    balance is kept as far as the patients allow.
+
+    Parameters
+    ----------
+    strata : ndarray of shape (n_records,)
+        Class (or rarest-label) of each record.
+    groups : array-like of shape (n_records,)
+        Patient id of each record.
+    fraction : float
+        Wanted share of validation records, in (0, 1).
+    seed : int
+        Seed of the shuffle.
+
+    Returns
+    -------
+    train_idx, valid_idx : ndarray of int
+        Sorted record indices.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.classifiers._data import grouped_valid_split
+    >>> groups = np.repeat(np.arange(10), 2)
+    >>> train, valid = grouped_valid_split(np.tile([0, 1], 10), groups, 0.2, 0)
+    >>> len(valid), set(groups[train]) & set(groups[valid])
+    (4, set())
+    """
+    from sklearn.model_selection import GroupShuffleSplit, StratifiedGroupKFold
+
+    from ..utils import check_groups
+
+    codes = check_groups(groups, len(strata))
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
+    n_splits = max(2, int(round(1 / fraction)))
+    if n_groups < 2:
+        raise ValueError(
+            f"groups holds {n_groups} patient(s); a patient-grouped validation split "
+            "needs at least 2. Pass more patients or validation_fraction=0."
+        )
+    _, counts = np.unique(strata, return_counts=True)
+    if n_groups >= n_splits and counts.min() >= n_splits:
+        cv = StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
+        train, valid = next(cv.split(strata, strata, codes))
+    else:
+        cv = GroupShuffleSplit(1, test_size=fraction, random_state=seed)
+        train, valid = next(cv.split(strata, strata, codes))
+    return np.sort(train), np.sort(valid)

@@ -13,6 +13,7 @@ from ..training import (
     SoftmaxFocalLoss,
 )
 from ..training._callbacks import LR_SCHEDULES
+from ..transfer._fingerprint import OVERLAP_OPTIONS
 from ..utils import check_choice, check_float, check_int, check_sfreq
 from ._batch_path import DATA_PATH_PARAMETER, check_data_path
 from ._distributed import check_distributed
@@ -144,6 +145,12 @@ TRAINING_PARAMETERS = """\
         Discriminative learning rate: the backbone trains at
         ``lr * backbone_lr_ratio``, ``final_layer`` at ``lr``.
 <recipe>
+    pretrained_overlap : {"raise", "warn", "ignore"}, default="raise"
+        What a warm start does when the checkpoint's training data (its
+        fingerprint: record ids, patient ids, signal hashes) contains records
+        or patients of this fit's training data, a sign that the evaluation
+        data overlaps the pretraining source: refuse with
+        :class:`~sklearn_ecg.transfer.TrainingOverlapError`, warn, or ignore.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra callbacks, run after the built-in ones (e.g. an Optuna pruning
         callback reading ``history[-1, "valid_auroc"]``).
@@ -198,6 +205,12 @@ BASE_DOC = f"""Deep-learning ECG classifier: a scikit-learn estimator on skorch.
         no label has both classes there), ``valid_loss_best``,
         ``valid_auroc_best``, ``dur``, and ``event_lr`` with a schedule;
         ``frozen`` (bool) with ``unfreeze_after``.
+    training_fingerprint_ : sklearn_ecg.transfer.TrainingFingerprint
+        What the estimator was trained on (signal hashes of ``X`` and
+        ``X_val``, and the ``record_ids``/``groups`` given to ``fit``);
+        checkpoints written by ``save_pretrained`` carry it.
+    pretrained_overlap_ : dict or None
+        With ``warm_start_from``: what the overlap guard compared and found.
     warm_start_report_ : dict or None
         With ``warm_start_from``: ``{"loaded", "reinitialized", "skipped"}``
         lists of tensor names (module tensors taken from the checkpoint, module
@@ -284,6 +297,7 @@ def check_params(est, X) -> None:
     check_transfer_params(est)
     check_recipe_params(est)
     check_data_path(est)
+    check_choice(est.pretrained_overlap, "pretrained_overlap", OVERLAP_OPTIONS)
 
 
 def _check_augment(est) -> None:

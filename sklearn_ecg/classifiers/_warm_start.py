@@ -26,6 +26,7 @@ from ..transfer import (
 from ..transfer._pretrained import as_pretrained_weights
 from ..transfer._transfer import check_backbone_lr_ratio, check_unfreeze_after
 from ..utils import to_json_safe
+from ._provenance import check_pretrained_overlap
 from ._recording import fitted_recording
 
 
@@ -96,7 +97,7 @@ def _split_pipeline(obj):
     return final, list(steps[:-1])
 
 
-def estimator_checkpoint(estimator, *, pipeline=None) -> Checkpoint:
+def estimator_checkpoint(estimator, *, pipeline=None, training_X=None) -> Checkpoint:
     """Build the :class:`Checkpoint` of a fitted classifier.
 
     Parameters
@@ -106,6 +107,9 @@ def estimator_checkpoint(estimator, *, pipeline=None) -> Checkpoint:
     pipeline : sklearn.pipeline.Pipeline, default=None
         The Pipeline that holds ``estimator`` as its last step; its earlier steps
         are described in the checkpoint.
+    training_X : array-like, default=None
+        The raw records given to the Pipeline's ``fit``: their signal hashes
+        join the fingerprint, so raw evaluation data can be compared with it.
 
     Returns
     -------
@@ -138,23 +142,36 @@ def estimator_checkpoint(estimator, *, pipeline=None) -> Checkpoint:
         classes=[str(c) for c in classes],
         classes_dtype=classes.dtype.str if classes.dtype != object else "object",
         preprocessing=pre,
+        training_data=_fingerprint(estimator, training_X),
     )
 
 
-def to_checkpoint(obj) -> Checkpoint:
+def _fingerprint(estimator, training_X):
+    fp = getattr(estimator, "training_fingerprint_", None)
+    if fp is None or training_X is None:
+        return fp
+    return fp.with_raw(training_X)
+
+
+def to_checkpoint(obj, *, training_X=None) -> Checkpoint:
     """Build the :class:`Checkpoint` of a fitted classifier (or Pipeline)."""
     estimator, _ = _split_pipeline(obj)
     pipeline = obj if estimator is not obj else None
-    return estimator_checkpoint(estimator, pipeline=pipeline)
+    return estimator_checkpoint(estimator, pipeline=pipeline, training_X=training_X)
 
 
-def save_pretrained(obj, path: str | os.PathLike) -> PretrainedWeights:
+def save_pretrained(
+    obj, path: str | os.PathLike, *, training_X=None
+) -> PretrainedWeights:
     """Write a fitted classifier, or a Pipeline ending in one, to a checkpoint.
 
     The file holds the weights, the architecture and its arguments, ``n_leads``,
     ``lead_names``, ``sfreq``, the input and crop lengths, the task and classes, a
     description of the Pipeline's preprocessing steps (for a Pipeline), the package
-    version and the SHA-256 of the weights. It is read back with
+    version, the SHA-256 of the weights and the fingerprint of the training data
+    (``training_fingerprint_``: record and patient ids when ``fit`` was given
+    them, signal hashes; see :class:`sklearn_ecg.transfer.TrainingFingerprint`).
+    It is read back with
     ``torch.load(weights_only=True)`` only, so loading never unpickles arbitrary
     objects.
 
@@ -164,6 +181,9 @@ def save_pretrained(obj, path: str | os.PathLike) -> PretrainedWeights:
         A fitted classifier, or a fitted Pipeline whose last step is one.
     path : str or path-like
         Where to write the checkpoint (conventionally ``*.pt``).
+    training_X : array-like, default=None
+        The raw records given to the Pipeline's ``fit``, whose hashes are added
+        to the fingerprint (the estimator itself only saw them preprocessed).
 
     Returns
     -------
@@ -187,7 +207,7 @@ def save_pretrained(obj, path: str | os.PathLike) -> PretrainedWeights:
     >>> weights.load().preprocessing[0]["step"]
     'functiontransformer'
     """
-    checkpoint = to_checkpoint(obj)
+    checkpoint = to_checkpoint(obj, training_X=training_X)
     checkpoint.save(Path(path))
     return PretrainedWeights(path=path, sha256=checkpoint.sha256)
 
@@ -279,7 +299,7 @@ def apply_warm_start(est, module: nn.Module) -> nn.Module:
     module : torch.nn.Module
         The same module, warm-started and frozen as requested.
     """
-    est.warm_start_report_ = None
+    est.warm_start_report_ = est.pretrained_overlap_ = None
     if est.warm_start_from is not None:
         ckpt = as_pretrained_weights(est.warm_start_from).load()
         check_warm_start_compatible(
@@ -292,6 +312,8 @@ def apply_warm_start(est, module: nn.Module) -> nn.Module:
         same_head = ckpt.task == est.task_ and ckpt.classes == tuple(
             str(c) for c in np.asarray(est.classes_)
         )
+        fit_state = getattr(est, "_fit_state", None) or {}
+        check_pretrained_overlap(est, ckpt, fit_state.get("X"))
         est.warm_start_report_ = load_matching_weights(
             module, ckpt.state_dict, reuse_head=same_head
         )
@@ -341,7 +363,7 @@ class TransferMixin:
             self.module_, self.lr, self.backbone_lr_ratio
         )
 
-    def save_pretrained(self, path, *, pipeline=None):
+    def save_pretrained(self, path, *, pipeline=None, training_X=None):
         """Write the fitted model to a self-describing checkpoint file.
 
         The file holds the weights, the architecture and its arguments,
@@ -359,25 +381,31 @@ class TransferMixin:
             The fitted Pipeline whose last step is this estimator, to record its
             preprocessing. Equivalent to
             ``sklearn_ecg.classifiers.save_pretrained(pipeline, path)``.
+        training_X : array-like, default=None
+            The raw records given to the Pipeline's ``fit`` (fingerprinted too).
 
         Returns
         -------
         weights : sklearn_ecg.transfer.PretrainedWeights
             A handle to the file pinned to its SHA-256, for ``warm_start_from``.
         """
-        return save_pretrained(self if pipeline is None else pipeline, path)
+        obj = self if pipeline is None else pipeline
+        return save_pretrained(obj, path, training_X=training_X)
 
-    def to_checkpoint(self, *, pipeline=None):
+    def to_checkpoint(self, *, pipeline=None, training_X=None):
         """Return the in-memory checkpoint that :meth:`save_pretrained` writes.
 
         Parameters
         ----------
         pipeline : sklearn.pipeline.Pipeline, default=None
             The fitted Pipeline whose last step is this estimator.
+        training_X : array-like, default=None
+            The raw records given to the Pipeline's ``fit`` (fingerprinted too).
 
         Returns
         -------
         checkpoint : sklearn_ecg.transfer.Checkpoint
             Used by ``PretrainedWeights.from_estimator``.
         """
-        return to_checkpoint(self if pipeline is None else pipeline)
+        obj = self if pipeline is None else pipeline
+        return to_checkpoint(obj, training_X=training_X)

@@ -20,6 +20,7 @@ from sklearn.model_selection import check_cv
 from ..metrics import nadeau_bengio_ratio, t_interval
 from ..metrics._report import _default_cv, _in_unit_range, _scoring_dict
 from ..utils import to_json_safe
+from ._overlap import fit_groups, guard_target
 
 __all__ = ["ArmComparison", "compare_arms"]
 
@@ -54,6 +55,16 @@ class ArmComparison:
     predictions : dict of str to list of ndarray or None
         ``predictions[arm][k]``: ``predict_proba`` on the test records of fold
         ``k`` when asked for with ``return_predictions=True``.
+    overlap : dict or None
+        What the pretrained-overlap guard checked and found: ``mode``,
+        per warm arm the counts of target records seen by its weights (by record
+        id, patient id, signal), and ``n_excluded``.
+    kept : ndarray of int or None
+        With ``pretrained_overlap="exclude"`` and an overlap: the indices (in
+        the given ``X``) of the records evaluated; ``splits`` index into them.
+    estimators : dict of str to list or None
+        ``estimators[arm][k]``: the estimator fitted on fold ``k``, with
+        ``return_estimators=True``.
     """
 
     arms: list[str]
@@ -66,6 +77,9 @@ class ArmComparison:
     test_train_ratio: float | None
     confidence: float
     predictions: dict[str, list[np.ndarray]] | None = field(default=None, repr=False)
+    overlap: dict | None = None
+    kept: np.ndarray | None = field(default=None, repr=False)
+    estimators: dict[str, list] | None = field(default=None, repr=False)
 
     @property
     def n_train(self) -> np.ndarray:
@@ -94,6 +108,7 @@ class ArmComparison:
                 "fit_time": self.fit_time,
                 "summary": self.summary,
                 "differences": self.differences,
+                "pretrained_overlap": self.overlap,
             }
         )
 
@@ -119,17 +134,19 @@ def _baselines(arms, baseline) -> dict[str, str]:
     return dict(baseline)
 
 
-def _fit_and_score(estimator, X, y, train, test, scorers, return_predictions):
+def _fit_and_score(estimator, X, y, groups, train, test, scorers, keep):
     est = clone(estimator)
     start = time.perf_counter()
-    est.fit(X[train], y[train])
+    est.fit(X[train], y[train], **fit_groups(est, groups, train))
     seconds = time.perf_counter() - start
     scores = {}
     for name, scorer in scorers.items():
         value = scorer(est, X[test], y[test])
         scores.update(value if isinstance(value, Mapping) else {name: value})
-    proba = est.predict_proba(X[test]) if return_predictions else None
-    return {k: float(v) for k, v in scores.items()}, seconds, proba
+    proba = est.predict_proba(X[test]) if keep[0] else None
+    return {k: float(v) for k, v in scores.items()}, seconds, proba, (
+        est if keep[1] else None
+    )
 
 
 def _interval(values, confidence, ratio, bounds) -> dict:
@@ -181,7 +198,10 @@ def compare_arms(
     n_jobs: int | None = None,
     random_state=None,
     return_predictions: bool = False,
+    return_estimators: bool = False,
     callback: Callable[[str, int], None] | None = None,
+    pretrained_overlap: str = "raise",
+    record_ids=None,
 ) -> ArmComparison:
     """Cross-validate several estimators on the same folds and compare them.
 
@@ -208,8 +228,12 @@ def compare_arms(
     cv : int, cross-validation generator or iterable, default=None
         Splitter; ``None`` uses 5-fold stratified CV repeated twice.
     groups : array-like of shape (n_records,), default=None
-        Group (patient) ids, passed to the splitter's ``split``; use a grouped
-        splitter such as ``StratifiedGroupKFold`` to keep a patient on one side.
+        Group (patient) ids, passed to the splitter's ``split`` (use a grouped
+        splitter such as ``RepeatedStratifiedGroupKFold`` to keep a patient on
+        one side) and, for the training records, to each arm's ``fit`` when it
+        takes ``groups`` (an sklearn-ecg classifier, as ``clf__groups`` in a
+        Pipeline ending in one, or ``OptunaSearchCV``, whose inner CV is then
+        grouped: nested CV).
     scoring : str, callable, list or dict, default="roc_auc"
         Names from :func:`sklearn_ecg.metrics.get_scorer_names` or scorers
         ``scorer(estimator, X, y)``; a callable may return a dict of scores.
@@ -226,8 +250,21 @@ def compare_arms(
         Seed of the default splitter.
     return_predictions : bool, default=False
         Keep each fold's ``predict_proba`` on its test records.
+    return_estimators : bool, default=False
+        Keep each fold's fitted estimator (``estimators[arm][k]``), e.g. the
+        parameters an ``OptunaSearchCV`` arm chose in each outer fold.
     callback : callable, default=None
         Called as ``callback(arm, fold)`` after each fit (progress bars).
+    pretrained_overlap : {"raise", "exclude", "ignore"}, default="raise"
+        Before splitting, the whole target is compared with the training-data
+        fingerprint of every checkpoint an arm warm-starts from (record ids,
+        patient ids from ``groups``, signal hashes). ``"raise"`` refuses any
+        overlap with :class:`~sklearn_ecg.transfer.TrainingOverlapError`;
+        ``"exclude"`` drops the overlapping records from the target (for every
+        arm, with a warning; ``kept`` lists the rest); ``"ignore"`` keeps them
+        and also sets each arm's ``pretrained_overlap="ignore"``.
+    record_ids : array-like of shape (n_records,), default=None
+        Record ids of ``X``, compared with the checkpoints' record ids.
 
     Returns
     -------
@@ -262,20 +299,26 @@ def compare_arms(
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}.")
     baselines = _baselines(names, baseline)
     X, y = np.asarray(X), np.asarray(y)
+    arms, X, y, groups, kept, overlap = guard_target(
+        arms, X, y, groups, record_ids, pretrained_overlap
+    )
     cv = check_cv(
         _default_cv(y, random_state) if cv is None else cv, y, classifier=True
     )
     splits = list(cv.split(X, y, groups))
     scorers = _scoring_dict(scoring)
     jobs = [(a, k) for a in names for k in range(len(splits))]
+    keep = (return_predictions, return_estimators)
+    estimators = {a: [None] * len(splits) for a in names}
     outputs = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_fit_and_score)(arms[a], X, y, *splits[k], scorers, return_predictions)
+        delayed(_fit_and_score)(arms[a], X, y, groups, *splits[k], scorers, keep)
         for a, k in jobs
     )
     scores = {a: {} for a in names}
     fit_time = {a: np.zeros(len(splits)) for a in names}
     predictions = {a: [None] * len(splits) for a in names}
-    for (a, k), (fold, seconds, proba) in zip(jobs, outputs):
+    for (a, k), (fold, seconds, proba, fitted) in zip(jobs, outputs):
+        estimators[a][k] = fitted
         for m, v in fold.items():
             scores[a].setdefault(m, np.full(len(splits), np.nan))[k] = v
         fit_time[a][k], predictions[a][k] = seconds, proba
@@ -298,4 +341,7 @@ def compare_arms(
         test_train_ratio=ratio,
         confidence=confidence,
         predictions=predictions if return_predictions else None,
+        overlap=overlap,
+        kept=kept,
+        estimators=estimators if return_estimators else None,
     )

@@ -55,8 +55,8 @@ def file_sha256(path: Path) -> str:
 class _Writer:
     """Encodes the object tree; collects arrays and the classifier weights."""
 
-    def __init__(self, root):
-        self.root = root
+    def __init__(self, root, training_X=None):
+        self.root, self.training_X = root, training_X
         self.store = ArrayStore()
         self.weights: list[tuple[str, object]] = []
 
@@ -88,19 +88,28 @@ class _Writer:
             fname = WEIGHTS if not self.weights else f"model-{len(self.weights)}.pt"
             self.weights.append((fname, obj))
             out["weights"] = fname
+            fp = getattr(obj, "training_fingerprint_", None)
+            if fp is not None:  # a summary; the hashes and ids are in the weights
+                raw = self.training_X is not None and self._is_final(obj)
+                out["training_data"] = {**fp.summary(), "raw_hashes": raw}
         return out
 
     def _params(self, params: dict, where: str) -> dict:
         return {k: encode(v, f"{where} parameter {k!r}", self.store)
                 for k, v in params.items()}  # fmt: skip
 
+    def _is_final(self, est) -> bool:
+        steps = getattr(self.root, "steps", None)
+        return bool(steps and steps[-1][1] is est) or est is self.root
+
     def write_weights(self, folder: Path) -> None:
         from sklearn_ecg.classifiers import save_pretrained
 
         for fname, est in self.weights:
-            steps = getattr(self.root, "steps", None)
-            owner = self.root if steps and steps[-1][1] is est else est
-            save_pretrained(owner, folder / fname)
+            final = self._is_final(est)
+            owner = self.root if final else est
+            raw = self.training_X if final else None
+            save_pretrained(owner, folder / fname, training_X=raw)
 
 
 def _input_metadata(model) -> dict:
@@ -120,7 +129,9 @@ def _input_metadata(model) -> dict:
     return meta
 
 
-def save_model(model, folder: str | os.PathLike) -> list[Path]:
+def save_model(
+    model, folder: str | os.PathLike, *, training_X=None
+) -> list[Path]:
     """Save a fitted estimator or Pipeline as data (no pickle) into ``folder``.
 
     The folder holds ``manifest.json`` (classes from an allowlist, parameters,
@@ -137,6 +148,10 @@ def save_model(model, folder: str | os.PathLike) -> list[Path]:
     folder : str or path-like
         Output folder; created if needed. Existing files of the same names are
         replaced.
+    training_X : array-like, default=None
+        The raw records the model was fitted on: their signal hashes join the
+        training-data fingerprint in ``model.pt`` (the manifest's
+        ``training_data`` entry summarises it).
 
     Returns
     -------
@@ -173,7 +188,7 @@ def save_model(model, folder: str | os.PathLike) -> list[Path]:
     from sklearn_ecg import __version__
 
     folder = Path(folder).expanduser()
-    writer = _Writer(model)
+    writer = _Writer(model, training_X)
     root = writer.node(model, "the model")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)
@@ -344,11 +359,11 @@ def _read_arrays(path: Path) -> ArrayStore:
         ) from None
 
 
-def _load_weights(path: Path) -> dict:
+def _load_weights(path: Path):
     from sklearn_ecg.transfer import CheckpointError, load_checkpoint
 
     try:
-        return load_checkpoint(path).state_dict
+        return load_checkpoint(path)
     except CheckpointError as exc:
         raise ModelFormatError(f"Weights file {path.name!r}: {exc}") from None
 
@@ -377,8 +392,10 @@ class _Reader:
         state = {k: decode(v, f"{where} attribute {k!r}", self.store)
                  for k, v in state.items()}  # fmt: skip
         if is_classifier(obj):
-            weights = self._weights(spec.get("weights"), where)
-            restore_classifier(obj, state, weights, self.device)
+            ckpt = self._weights(spec.get("weights"), where)
+            restore_classifier(obj, state, ckpt.state_dict, self.device)
+            if ckpt.training_data is not None:  # the fingerprint lives in model.pt
+                obj.training_fingerprint_ = ckpt.training_data
         else:
             restore_transformer(obj, state)
         return obj
@@ -401,7 +418,7 @@ class _Reader:
             raise ModelFormatError(f"{where}: 'steps' must be [name, step] pairs.")
         return [(name, self.node(spec, f"step {name!r}")) for name, spec in steps]
 
-    def _weights(self, name, where: str) -> dict:
+    def _weights(self, name, where: str):
         if not isinstance(name, str) or name not in self.files or name == ARRAYS:
             raise ModelFormatError(
                 f"{where} refers to weights {name!r}, which is not a file listed "

@@ -17,7 +17,16 @@ unpickled. Its layout (format version 1) is::
             "classes_dtype": "<U4", "preprocessing": [...],
             "package_version": "0.1.0", "torch_version": "2.13.0",
         },
+        "training_data": {  # optional: what the weights were trained on
+            "rule": "v1: ...", "n_records": 912,
+            "signal_hashes": int64 tensor (uint64 bits, sorted),
+            "raw_signal_hashes": int64 tensor or None,
+            "record_ids": [...] or None, "patient_ids": [...] or None,
+        },
     }
+
+``training_data`` (see :class:`~sklearn_ecg.transfer.TrainingFingerprint`) is
+outside the weights' SHA-256; readers that do not know it ignore it.
 """
 
 from __future__ import annotations
@@ -35,9 +44,11 @@ import numpy as np
 import torch
 
 from ..utils import to_json_safe
+from ._fingerprint import TrainingFingerprint
 
 FORMAT_TAG = "sklearn-ecg-checkpoint"
 FORMAT_VERSION = 1
+_NOT_METADATA = ("state_dict", "sha256", "training_data")
 _TASKS = ("binary", "multiclass", "multilabel")
 
 
@@ -146,6 +157,9 @@ class Checkpoint:
         The sklearn-ecg version that wrote the checkpoint.
     torch_version : str, default=current version
         The torch version that wrote the checkpoint.
+    training_data : TrainingFingerprint or None, default=None
+        What the weights were trained on (record ids, patient ids, signal
+        hashes), checked wherever the weights meet evaluation data.
 
     Attributes
     ----------
@@ -175,6 +189,7 @@ class Checkpoint:
     preprocessing: list | None = None
     package_version: str = ""
     torch_version: str = ""
+    training_data: TrainingFingerprint | None = None
     sha256: str = field(init=False)
 
     def __post_init__(self):
@@ -184,6 +199,13 @@ class Checkpoint:
             raise CheckpointError(
                 "Checkpoint state_dict must map names to tensors, e.g. "
                 "module.state_dict()."
+            )
+        if self.training_data is not None and not isinstance(
+            self.training_data, TrainingFingerprint
+        ):
+            raise CheckpointError(
+                "Checkpoint training_data must be a TrainingFingerprint or None, got "
+                f"{type(self.training_data).__name__}."
             )
         sd = {str(k): v.detach().to("cpu") for k, v in self.state_dict.items()}
         meta = _validate_metadata(self._metadata_dict())
@@ -229,18 +251,21 @@ class Checkpoint:
         return {
             f.name: getattr(self, f.name)
             for f in fields(self)
-            if f.name not in ("state_dict", "sha256")
+            if f.name not in _NOT_METADATA
         }
 
     def to_dict(self) -> dict:
         """Return the plain-container form written to disk (see the module doc)."""
-        return {
+        out = {
             "format": FORMAT_TAG,
             "format_version": FORMAT_VERSION,
             "sha256": self.sha256,
             "state_dict": dict(self.state_dict),
             "metadata": to_json_safe(self._metadata_dict()),
         }
+        if self.training_data is not None:
+            out["training_data"] = self.training_data.to_payload()
+        return out
 
     def to_bytes(self) -> bytes:
         """Serialise with :func:`torch.save` into bytes (see :meth:`save`)."""
@@ -434,8 +459,12 @@ def load_checkpoint(source: str | os.PathLike | bytes) -> Checkpoint:
     state_dict, meta = payload.get("state_dict"), payload.get("metadata")
     if not isinstance(state_dict, dict) or not isinstance(meta, dict):
         raise CheckpointError("Checkpoint lacks its 'state_dict' or 'metadata' dict.")
-    known = {f.name for f in fields(Checkpoint)} - {"state_dict", "sha256"}
-    ckpt = Checkpoint(state_dict=state_dict, **{k: meta.get(k) for k in known})
+    known = {f.name for f in fields(Checkpoint)} - set(_NOT_METADATA)
+    ckpt = Checkpoint(
+        state_dict=state_dict,
+        training_data=TrainingFingerprint.from_payload(payload.get("training_data")),
+        **{k: meta.get(k) for k in known},
+    )
     if ckpt.sha256 != payload.get("sha256"):
         raise CheckpointError(
             f"Checkpoint weights do not match their SHA-256 (stored "
