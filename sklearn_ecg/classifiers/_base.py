@@ -18,7 +18,7 @@ from ..training import (
     seeded,
 )
 from ..utils import validate_ecg
-from . import _params
+from . import _defaults, _params
 from ._data import train_valid_split
 from ._epoch import check_finite_logits
 from ._inference import score_windows
@@ -62,18 +62,18 @@ class ECGClassifier(
         self,
         module="resnet1d",
         *,
-        lr=1e-3,
+        lr=3e-3,
         max_epochs=30,
-        batch_size=64,
+        batch_size="auto",
         optimizer="adamw",
         weight_decay=1e-2,
         criterion="auto",
         focal_alpha=0.25,
         focal_gamma=2.0,
         pos_weight=None,
-        validation_fraction=0.1,
-        patience=5,
-        lr_schedule=None,
+        validation_fraction="auto",
+        patience=None,
+        lr_schedule="onecycle",
         device="auto",
         precision="32",
         random_state=None,
@@ -82,9 +82,9 @@ class ECGClassifier(
         threshold=0.5,
         sfreq=None,
         lead_names=None,
-        augment=None,
-        crop_length=None,
-        inference="center",
+        augment="auto",
+        crop_length="auto",
+        inference="auto",
         inference_stride=None,
         warm_start_from=None,
         freeze="none",
@@ -209,8 +209,9 @@ class ECGClassifier(
     def _make_train_transform(self, rng):
         """Return the per-record training transform, or None.
 
-        Random crops of ``crop_length`` samples (inside each record's unpadded
-        region) followed by the ``augment`` recipe; see
+        Random crops of ``crop_length_`` samples (inside each record's unpadded
+        region) followed by the ``augment`` recipe (frequencies converted at
+        ``sfreq``, or as if the records spanned 10 s); see
         :func:`sklearn_ecg.augmentation.RandomCrop`. Evaluation never uses
         it.
 
@@ -227,8 +228,9 @@ class ECGClassifier(
             Only applied to training batches.
         """
         return make_train_transform(
-            self.augment, self.crop_length, self.sfreq or 0.0, rng
-        )
+            _defaults.resolve_augment(self.augment), self.crop_length_,
+            _defaults.augmentation_sfreq(self.sfreq, self.n_times_in_), rng,
+        )  # fmt: skip
 
     def _predict_logits(self, X):
         """Logits ``(n_records, n_outputs)`` for validated 3-D float32 ``X``.
@@ -236,26 +238,26 @@ class ECGClassifier(
         The one place every prediction path (and validation scoring) gets its
         logits from: batched forward passes in eval mode, without gradients or
         augmentation. A crop-trained model scores each record by windows of
-        ``crop_length`` samples combined as ``inference`` says.
+        ``crop_length_`` samples combined as ``inference`` says.
         """
         self._set_training(False)
-        step = max(int(self.batch_size), 1)
+        step = max(int(self.batch_size_), 1)
+        crop = self.crop_length_
 
         def forward(xb):
             with torch.no_grad():
                 xb = torch.from_numpy(np.ascontiguousarray(xb))
                 return self.infer(xb).float().cpu().numpy()
 
-        if self.crop_length is None:
+        if crop is None:
             logits = np.concatenate(
                 [forward(X[i : i + step]) for i in range(0, len(X), step)]
             )
         else:
             # Arguments checked once at the start of fit (check_windowing).
-            stride = self.inference_stride or max(self.crop_length // 2, 1)
-            logits = score_windows(
-                forward, X, self.crop_length, self.inference, stride, step
-            )
+            stride = self.inference_stride or max(crop // 2, 1)
+            inference = _defaults.resolve_inference(self.inference, crop)
+            logits = score_windows(forward, X, crop, inference, stride, step)
         check_finite_logits(self, logits)
         return logits
 
@@ -272,7 +274,7 @@ class ECGClassifier(
     def _module_kwargs(self):
         kwargs = {
             "n_leads": self.n_leads_in_,
-            "n_times": self.crop_length or self.n_times_in_,
+            "n_times": self.crop_length_ or self.n_times_in_,
             "n_outputs": self.n_outputs_,
         }
         kwargs.update({name: getattr(self, name) for name in self._module_params})
@@ -417,9 +419,14 @@ class ECGClassifier(
 
     def _train(self, X, y_enc, *, initialize, split=None):
         seed = resolve_seed(self.random_state)
+        fraction = _defaults.resolve_validation_fraction(
+            self.validation_fraction, y_enc, self.task_, self.n_outputs_,
+            tuned=isinstance(self._threshold_spec, str),
+        )  # fmt: skip
         train_idx, valid_idx = split or train_valid_split(
-            y_enc, self.task_, self.validation_fraction, seed
+            y_enc, self.task_, fraction, seed
         )
+        self.batch_size_ = _defaults.resolve_batch_size(self.batch_size, len(train_idx))
         if isinstance(self._threshold_spec, str) and valid_idx is None:
             raise ValueError(
                 f"threshold={self.threshold!r} is tuned on the internal validation "
@@ -434,7 +441,7 @@ class ECGClassifier(
         self._fit_state = {
             "X": X, "y": y_enc, "train": train_idx, "valid": valid_idx,
             "seed": seed, "has_valid": valid_idx is not None,
-            "steps_per_epoch": int(np.ceil(len(train_idx) / self.batch_size)),
+            "steps_per_epoch": int(np.ceil(len(train_idx) / self.batch_size_)),
         }  # fmt: skip
         try:
             with seeded(seed, self.device_):

@@ -45,7 +45,7 @@ class TrainingLoopMixin:
         generator.manual_seed(self._fit_state["seed"] + 1)
         return torch.utils.data.DataLoader(
             dataset,
-            batch_size=self.batch_size,
+            batch_size=self.batch_size_,
             shuffle=training,
             drop_last=False,
             num_workers=self.num_workers,

@@ -131,7 +131,7 @@ def estimator_checkpoint(estimator, *, pipeline=None) -> Checkpoint:
         n_times=int(estimator.n_times_in_),
         lead_names=estimator.lead_names,
         sfreq=estimator.sfreq,
-        crop_length=estimator.crop_length,
+        crop_length=estimator.crop_length_,
         task=estimator.task_,
         classes=[str(c) for c in classes],
         classes_dtype=classes.dtype.str if classes.dtype != object else "object",
