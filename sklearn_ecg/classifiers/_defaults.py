@@ -52,7 +52,7 @@ def is_auto(value) -> bool:
 
 
 def auto_crop_length(sfreq: float | None, n_times: int) -> int | None:
-    """The crop length that ``crop_length="auto"`` gives.
+    """Return the crop length that ``crop_length="auto"`` gives.
 
     Parameters
     ----------
@@ -82,7 +82,7 @@ def auto_crop_length(sfreq: float | None, n_times: int) -> int | None:
 
 
 def augmentation_sfreq(sfreq: float | None, n_times: int) -> float:
-    """The rate that augmentations convert Hz and seconds with.
+    """Return the rate that augmentations convert Hz and seconds with.
 
     Parameters
     ----------
@@ -194,7 +194,7 @@ def resolve_inference(inference, crop_length):
 
 
 def _rarest_class_count(y_enc: np.ndarray, task: str, n_outputs: int) -> int:
-    """Records of the rarer class of the rarest output."""
+    """Count the records of the rarer class of the rarest output."""
     if task == "multiclass":
         return int(np.bincount(y_enc.astype(int), minlength=n_outputs).min())
     y = y_enc.reshape(len(y_enc), -1)
@@ -273,7 +273,7 @@ def resolve_batch_size(batch_size, n_train: int) -> int:
 
 
 def measured(default, row: str) -> tuple[object, str]:
-    """An architecture default measured on the PTB-XL benchmark (for the zoo).
+    """Return an architecture default measured on the PTB-XL benchmark (zoo).
 
     Parameters
     ----------
