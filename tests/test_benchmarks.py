@@ -181,11 +181,12 @@ def test_ptbxl_subset(bench, tmp_path):
     _needs_shared_data()
     res = _run(bench, "ptbxl_subset", tmp_path)
     (row,) = res["rows"]
-    assert row["model"] == "default" and row["seeds"] == 1 and row["best_epoch"] == [1]
+    assert row["model"] == "default_resnet1d" and row["seeds"] == 1
+    assert row["best_epoch"] == [1]
     assert 0 <= row["test"] <= 1 and row["test_sd"] is None
     records = (tmp_path / "results.jsonl").read_text().splitlines()
     assert json.loads(records[0])["epochs"] == 1
-    assert "| default | 1 |" in bench("report").zoo_table(res["rows"])
+    assert "| default_resnet1d | 1 |" in bench("report").zoo_table(res["rows"])
 
 
 def test_report_runs_as_a_program():
