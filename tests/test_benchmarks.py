@@ -29,7 +29,8 @@ SCRIPTS = sorted(
     if not p.stem.startswith("_") and p.stem != "report"
 )
 TESTED = {
-    "bench_bootstrap", "bench_cv_interval", "bench_export", "loading", "make_ecg",
+    "bench_bootstrap", "bench_cv_interval", "bench_export", "defaults_small",
+    "loading", "make_ecg",
     "optuna_pruning", "overhead", "preprocessing", "ptbxl_subset", "transfer",
 }  # fmt: skip
 
@@ -174,6 +175,17 @@ def test_transfer(bench, tmp_path):
         assert 0 <= row["lo"] <= row["mean"] <= row["hi"] <= 1
     table = bench("report").transfer_table(res)
     assert table.count("\n") == 3 and "| 32 |" in table
+
+
+@pytest.mark.slow
+def test_defaults_small(bench, tmp_path):
+    _needs_shared_data()
+    res = _run(bench, "defaults_small", tmp_path)
+    arms = ["old_default", "split10", "nosplit_b64", "nosplit_b16"]
+    assert [r["arm"] for r in res["records"]] == arms
+    assert {r["n"] for r in res["summary"]} == {60}
+    table = bench("report").defaults_small_table(res)
+    assert "| 60 |" in table and table.count("\n") == 3
 
 
 @pytest.mark.slow
