@@ -122,6 +122,8 @@ class TrainingLoopMixin:
             lr=self.lr if ratio is None else [self.lr * ratio, self.lr],
             max_epochs=self.max_epochs,
             steps_per_epoch=state.get("steps_per_epoch", 1),
+            # skorch resumes a schedule at the batches already in the history.
+            done_steps=_batches_done(self.history_),
             monitor="valid_loss" if has_valid else "train_loss",
         )
         if sched is not None:
@@ -132,3 +134,8 @@ class TrainingLoopMixin:
             )
         # PrintLog tabulates every epoch even when silent, so add it only if needed.
         return cbs + ([("print_log", PrintLog())] if self.verbose else [])
+
+
+def _batches_done(history) -> int:
+    """Training batches already run (a partial_fit resumes its schedule there)."""
+    return int(sum(history[:, "train_batch_count"])) if history else 0
