@@ -49,8 +49,8 @@ def main(argv=None):
     y = np.arange(args.n) % 2
     clf = ECGResNetClassifier(
         base_width=args.base_width, max_epochs=1, batch_size=32,
-        validation_fraction=None, random_state=0,
-    ).fit(X, y)  # fmt: skip
+        validation_fraction=None, random_state=0, crop_length=None, augment=None,
+    ).fit(X, y)  # whole records: the exported graph's input  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         rows = compare(clf, X, Path(tmp), args.repeats, not args.no_onnx)
     print(f"{args.n} records x 12 x {args.n_times}, ResNet1d-18 "

@@ -18,7 +18,7 @@ import time
 import numpy as np
 import optuna
 import torch
-from _common import add_common_args, write_result
+from _common import OLD_DEFAULTS, add_common_args, write_result
 from optuna.distributions import FloatDistribution
 from optuna.pruners import MedianPruner, SuccessiveHalvingPruner
 from sklearn.metrics import roc_auc_score
@@ -34,16 +34,13 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 
 def make_pipe(max_epochs, device):
-    clf = ECGResNetClassifier(
-        depth=18,
-        base_width=8,
-        max_epochs=max_epochs,
-        patience=None,  # the comparison is about pruning, not early stopping
-        batch_size=32,
-        validation_fraction=0.2,
-        random_state=0,
-        device=device,
-    )
+    params = {
+        **OLD_DEFAULTS, "depth": 18, "base_width": 8, "max_epochs": max_epochs,
+        "patience": None,  # the comparison is about pruning, not early stopping
+        "batch_size": 32, "validation_fraction": 0.2, "random_state": 0,
+        "device": device,
+    }  # fmt: skip
+    clf = ECGResNetClassifier(**params)
     return Pipeline([("norm", LeadNormalizer()), ("clf", clf)])
 
 

@@ -79,6 +79,9 @@ def estimator_fit(X, y, *, arch, epochs, batch_size, lr, weight_decay, seed, dev
                   precision):  # fmt: skip
     clf = ECGResNetClassifier(
         **arch,
+        crop_length=None,  # the hand-written loop trains on whole records,
+        augment=None,  # without augmentation
+        lr_schedule=None,  # or a schedule
         max_epochs=epochs,
         batch_size=batch_size,
         lr=lr,

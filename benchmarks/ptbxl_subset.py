@@ -21,7 +21,11 @@ The ``paper_recipe`` row is the seed paper's own: ResNet18 (width 64), lr 1e-4
 without schedule, sigmoid focal loss alpha 0.7 / gamma 2, its one-of-7
 augmentation, 4.1 s crops scored at the centre (its 2,048 samples at 500 Hz), 30
 epochs (the paper ran 50) with the best fold-9 epoch restored.
-``default`` is whatever ``ECGResNetClassifier()`` is today. MiniRocket and
+``default_<model>`` rows are each architecture estimator with nothing but
+``random_state``: its defaults, without ``sfreq`` (``--models defaults`` runs them
+all). ``old_default`` is ``ECGResNetClassifier()`` as it was before issue 15 (width
+16, lr 1e-3 without a schedule, whole records, no augmentation, patience 5), with
+its arguments spelled out. MiniRocket and
 MultiRocket (aeon) run side by side; aeon's pins clash with ours, so give it its own
 environment with ``--aeon-python``.
 
@@ -47,8 +51,8 @@ Examples::
 
 ``--out`` is ``--out-dir`` (default ``benchmarks/_out/ptbxl_runs``): it holds
 ``results.jsonl`` (one record per fit), the fits' scores (``.npz``) and the
-report, ``ptbxl_subset.json``. ``--quick`` fits ``default`` for one epoch on 200
-training records (a smoke test). Without the shared data the script exits with a
+report, ``ptbxl_subset.json``. ``--quick`` fits ``default_resnet1d`` for one epoch
+on 200 training records (a smoke test). Without the shared data the script exits with a
 message; without aeon (and no ``--aeon-python``) the Rocket rows are skipped.
 """
 
@@ -65,7 +69,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import DEFAULT_OUT, add_common_args, write_result
+from _common import DEFAULT_OUT, OLD_DEFAULTS, add_common_args, write_result
 from joblib import Parallel, delayed
 from report import ensemble_table, zoo_table
 from sklearn.metrics import roc_auc_score
@@ -74,6 +78,7 @@ from sklearn_ecg import classifiers
 from sklearn_ecg.augmentation import basic_augmentation, paper_augmentation
 from sklearn_ecg.datasets import load_ptbxl
 from sklearn_ecg.metrics import bootstrap_ci
+from sklearn_ecg.models import list_models
 from sklearn_ecg.utils import get_shared_data_dir
 
 CROP = 250  # 2.5 s at 100 Hz, the PTB-XL benchmark's crop
@@ -124,8 +129,17 @@ MODELS = {
             "max_epochs": 30, "patience": None, "batch_size": 64,
         },
     ),
-    "default": ("ECGResNetClassifier", {}, {}),
+    "old_default": (
+        "ECGResNetClassifier",
+        {"base_width": 16},
+        {**OLD_DEFAULTS, "max_epochs": 30},
+    ),
 }  # fmt: skip
+#: Every architecture estimator with its defaults: no argument but the seed.
+DEFAULTS = {
+    f"default_{name}": (classifiers.get_estimator_class(name).__name__, {}, {})
+    for name in list_models()
+}
 #: Larger rows, at the sizes of Strodthoff et al. 2021 (meant for a GPU).
 LARGER = {
     "xresnet1d50": ("ECGXResNetClassifier", {"depth": 50, "base_width": 64}, {}),
@@ -140,8 +154,9 @@ LARGER = {
     "resnet1d_wang_w128": ("ECGResNetWangClassifier", {"width": 128}, {}),
 }  # fmt: skip
 MODELS.update(LARGER)
+MODELS.update(DEFAULTS)
 #: Rows whose overrides replace RECIPE entirely (the paper's recipe, the defaults).
-OWN_RECIPE = {"paper_recipe", "default"}
+OWN_RECIPE = {"paper_recipe", "old_default"}
 ROCKETS = ("minirocket", "multirocket")
 REFIT = "+refit"
 
@@ -156,6 +171,8 @@ def make_estimator(
         **recipe, **overrides, **arch, "sfreq": 100.0, "random_state": seed,
         "device": device,
     }  # fmt: skip
+    if name in DEFAULTS:  # the defaults must not need the sampling rate
+        params = {"random_state": seed, "device": device}
     if max_epochs is not None:
         params["max_epochs"] = max_epochs
     return getattr(classifiers, cls_name)(**params)
@@ -390,7 +407,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--models", nargs="+", default=["cpu", *ROCKETS],
-        help="rows; 'cpu' = every CPU-sized deep row, 'deep' = every deep row",
+        help="rows; 'cpu' = every CPU-sized deep row, 'deep' = every deep row, "
+        "'defaults' = every estimator's defaults",
     )  # fmt: skip
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--jobs", type=int, default=1, help="fits run at once")
@@ -407,8 +425,12 @@ def main(argv=None):
     add_common_args(parser, out=DEFAULT_OUT / "ptbxl_runs", aliases=["--out-dir"])
     args = parser.parse_args(argv)
     if args.quick:
-        args.models, args.seeds, args.max_epochs = ["default"], [0], 1
-    groups = {"deep": list(MODELS), "cpu": [m for m in MODELS if m not in LARGER]}
+        args.models, args.seeds, args.max_epochs = ["default_resnet1d"], [0], 1
+    groups = {
+        "deep": [m for m in MODELS if m not in DEFAULTS],
+        "cpu": [m for m in MODELS if m not in {**LARGER, **DEFAULTS}],
+        "defaults": list(DEFAULTS),
+    }
     args.models = [m for g in args.models for m in groups.get(g, [g])]
     known = {*MODELS, *ROCKETS}
     unknown = {m.removesuffix(REFIT) for m in args.models} - known

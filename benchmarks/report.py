@@ -199,6 +199,26 @@ def transfer_grouped_tuning(results):
     return md(head, out)
 
 
+def defaults_small_table(res):
+    """AUROC mean [95 % CI] per size and arm; the defaults' gain over the old ones."""
+    rows, out = res["summary"], []
+    arms = list(dict.fromkeys(r["arm"] for r in rows))
+    for n in sorted({r["n"] for r in rows}):
+        cells, gain = [], "-"
+        for arm in arms:
+            r = next((r for r in rows if r["n"] == n and r["arm"] == arm), None)
+            if r is None:
+                cells.append("-")
+                continue
+            ci = "" if r["lo"] is None else f" [{r['lo']:.2f}, {r['hi']:.2f}]"
+            cells.append(f"{r['mean']:.3f}{ci} ({r['folds']})")
+            if arm == "nosplit_b16" and "delta" in r:
+                d, lo, hi = r["delta"]
+                gain = f"{d:+.3f} [{lo:+.2f}, {hi:+.2f}]"
+        out.append((n, *cells, gain))
+    return md(("n", *arms, "defaults - old defaults"), out)
+
+
 # ---------------------------------------------------------------- estimator
 def bench_export(results):
     label = {"predict_proba": "`predict_proba` (baseline)",
@@ -317,6 +337,39 @@ def zoo_cpu(results):
     return zoo_table(_r(results, "ptbxl_zoo_cpu")["rows"])
 
 
+#: Each estimator's defaults -> the zoo row that ran the same configuration.
+DEFAULT_ROWS = {
+    "default_resnet1d": "resnet1d18", "default_xresnet1d": "xresnet1d50",
+    "default_inception1d": "inception1d_w32", "default_resnet1d_wang": "resnet1d_wang",
+    "default_alexnet1d": "alexnet1d", "default_vgg1d": "vgg1d11_bn",
+    "default_attresnet1d": "attresnet1d18", "default_crnn1d": "crnn1d18_bilstm",
+    "default_transformer1d": "transformer1d",
+    "default_restransformer1d": "restransformer1d18",
+    "old default (before issue 15)": "default",
+    "MiniRocket": "minirocket", "MultiRocket": "multirocket",
+}  # fmt: skip
+
+
+def zoo_defaults(results):
+    """Every estimator's defaults, read from the zoo rows of the same configuration."""
+    gpu = {r["model"]: r for r in _r(results, "ptbxl_zoo_gpu")["rows"]}
+    cpu = {r["model"]: r for r in _r(results, "ptbxl_zoo_cpu")["rows"]}
+    rows = []
+    for name, zoo in DEFAULT_ROWS.items():
+        g, c = gpu[zoo], cpu.get(zoo)
+        rows.append((
+            name, f"`{zoo}`", g["seeds"], f"{g['valid']:.3f}",
+            f"{g['test']:.3f} ± {g['test_sd']:.3f}",
+            "-" if c is None else f"{c['test']:.3f} ± {c['test_sd']:.3f}",
+            "-" if c is None else c["cost"],
+        ))  # fmt: skip
+    head = (
+        "defaults", "zoo row (same configuration)", "seeds", "fold 9",
+        "fold 10, mean ± sd", "CPU run: fold 10 (3 seeds)", "CPU run: cost / fit",
+    )  # fmt: skip
+    return md(head, rows)
+
+
 def zoo_cpu_recipe(results):
     rows = [(r["recipe"], f"{r['valid']:.3f}", f"{r['test']:.3f}")
             for r in _r(results, "ptbxl_zoo_cpu")["recipe_steps"]]  # fmt: skip
@@ -377,6 +430,7 @@ TABLES = {
     "transfer_grouped_tuning": lambda d: transfer_grouped_tuning(
         load(d, "transfer_grouped_ptbxl")["results"]
     ),
+    "defaults_small": lambda d: defaults_small_table(_r(d, "defaults_small")),
     "bench_export": bench_export,
     "optuna_pruning": optuna_pruning,
     "overhead_cpu": overhead_cpu,
@@ -386,6 +440,7 @@ TABLES = {
     "zoo_gpu_ensembles": zoo_gpu_ensembles,
     "zoo_cpu": zoo_cpu,
     "zoo_cpu_recipe": zoo_cpu_recipe,
+    "zoo_defaults": zoo_defaults,
     "ptbxl_first": ptbxl_first,
     "ddp_cpu": ddp_cpu,
     "memmap_fit": memmap_fit,

@@ -31,7 +31,7 @@ SCRIPTS = sorted(
 )
 TESTED = {
     "bench_bootstrap", "bench_cv_interval", "bench_ddp", "bench_export",
-    "bench_memmap", "loading", "make_ecg",
+    "bench_memmap", "defaults_small", "loading", "make_ecg",
     "optuna_pruning", "optuna_storage", "overhead", "preprocessing",
     "ptbxl_subset", "transfer",
 }  # fmt: skip
@@ -247,15 +247,27 @@ def test_transfer(bench, tmp_path):
 
 
 @pytest.mark.slow
+def test_defaults_small(bench, tmp_path):
+    _needs_shared_data()
+    res = _run(bench, "defaults_small", tmp_path)
+    arms = ["old_default", "split10", "nosplit_b64", "nosplit_b16"]
+    assert [r["arm"] for r in res["records"]] == arms
+    assert {r["n"] for r in res["summary"]} == {60}
+    table = bench("report").defaults_small_table(res)
+    assert "| 60 |" in table and table.count("\n") == 3
+
+
+@pytest.mark.slow
 def test_ptbxl_subset(bench, tmp_path):
     _needs_shared_data()
     res = _run(bench, "ptbxl_subset", tmp_path)
     (row,) = res["rows"]
-    assert row["model"] == "default" and row["seeds"] == 1 and row["best_epoch"] == [1]
+    assert row["model"] == "default_resnet1d" and row["seeds"] == 1
+    assert row["best_epoch"] == [1]
     assert 0 <= row["test"] <= 1 and row["test_sd"] is None
     records = (tmp_path / "results.jsonl").read_text().splitlines()
     assert json.loads(records[0])["epochs"] == 1
-    assert "| default | 1 |" in bench("report").zoo_table(res["rows"])
+    assert "| default_resnet1d | 1 |" in bench("report").zoo_table(res["rows"])
 
 
 def test_report_runs_as_a_program():

@@ -19,16 +19,36 @@ import sklearn_ecg
 FAST_PARAMS: dict[str, dict] = {
     # Enough training to pass check_classifiers_train (accuracy > 0.83 on blobs);
     # the base runs with its internal validation split, the ResNet without.
+    # Both train the old way (no augmentation, constant lr): blobs are no ECGs.
     "ECGClassifier": dict(
-        module_params=dict(base_width=8), max_epochs=8, lr=1e-2, random_state=0
+        module_params=dict(base_width=8),
+        max_epochs=8,
+        lr=1e-2,
+        random_state=0,
+        augment=None,
+        lr_schedule=None,
+        validation_fraction=0.1,
     ),
     "ECGResNetClassifier": dict(
-        base_width=8, max_epochs=6, lr=1e-2, validation_fraction=None, random_state=0
+        base_width=8,
+        max_epochs=6,
+        lr=1e-2,
+        validation_fraction=None,
+        random_state=0,
+        augment=None,
+        lr_schedule=None,
     ),
 }
 
 # The zoo's thin estimators: tiny architectures, trained like ECGResNetClassifier.
-_ZOO_TRAINING = dict(max_epochs=6, lr=1e-2, validation_fraction=None, random_state=0)
+_ZOO_TRAINING = dict(
+    max_epochs=6,
+    lr=1e-2,
+    validation_fraction=None,
+    random_state=0,
+    augment=None,
+    lr_schedule=None,
+)
 FAST_PARAMS.update(
     {
         "ECGVGGClassifier": dict(depth=11, base_width=8, hidden_size=16),

@@ -17,7 +17,7 @@ from ..training import (
     resolve_seed,
     seeded,
 )
-from . import _distributed, _params
+from . import _defaults, _distributed, _params
 from ._data import train_valid_split
 from ._distributed import DistributedMixin
 from ._epoch import check_finite_logits
@@ -69,18 +69,18 @@ class ECGClassifier(
         self,
         module="resnet1d",
         *,
-        lr=1e-3,
+        lr=3e-3,
         max_epochs=30,
-        batch_size=64,
+        batch_size="auto",
         optimizer="adamw",
         weight_decay=1e-2,
         criterion="auto",
         focal_alpha=0.25,
         focal_gamma=2.0,
         pos_weight=None,
-        validation_fraction=0.1,
-        patience=5,
-        lr_schedule=None,
+        validation_fraction="auto",
+        patience=None,
+        lr_schedule="onecycle",
         device="auto",
         precision="32",
         random_state=None,
@@ -90,9 +90,9 @@ class ECGClassifier(
         threshold=0.5,
         sfreq=None,
         lead_names=None,
-        augment=None,
-        crop_length=None,
-        inference="center",
+        augment="auto",
+        crop_length="auto",
+        inference="auto",
         inference_stride=None,
         warm_start_from=None,
         freeze="none",
@@ -230,8 +230,9 @@ class ECGClassifier(
     def _make_train_transform(self, rng):
         """Return the per-record training transform, or None.
 
-        Random crops of ``crop_length`` samples (inside each record's unpadded
-        region) followed by the ``augment`` recipe; see
+        Random crops of ``crop_length_`` samples (inside each record's unpadded
+        region) followed by the ``augment`` recipe (frequencies converted at
+        ``sfreq``, or as if the records spanned 10 s); see
         :func:`sklearn_ecg.augmentation.RandomCrop`. Evaluation never uses
         it.
 
@@ -248,8 +249,9 @@ class ECGClassifier(
             Only applied to training batches.
         """
         return make_train_transform(
-            self.augment, self.crop_length, self.sfreq or 0.0, rng
-        )
+            _defaults.resolve_augment(self.augment), self.crop_length_,
+            _defaults.augmentation_sfreq(self.sfreq, self.n_times_in_), rng,
+        )  # fmt: skip
 
     def _predict_logits(self, X):
         """Logits ``(n_records, n_outputs)`` for validated 3-D float32 ``X``.
@@ -257,26 +259,26 @@ class ECGClassifier(
         The one place every prediction path (and validation scoring) gets its
         logits from: batched forward passes in eval mode, without gradients or
         augmentation. A crop-trained model scores each record by windows of
-        ``crop_length`` samples combined as ``inference`` says.
+        ``crop_length_`` samples combined as ``inference`` says.
         """
         self._set_training(False)
-        step = max(int(self.batch_size), 1)
+        step = max(int(self.batch_size_), 1)
+        crop = self.crop_length_
 
         def forward(xb):
             with torch.no_grad():
                 xb = torch.from_numpy(as_batch(xb))
                 return self.infer(xb).float().cpu().numpy()
 
-        if self.crop_length is None:
+        if crop is None:
             logits = np.concatenate(
                 [forward(X[i : i + step]) for i in range(0, len(X), step)]
             )
         else:
             # Arguments checked once at the start of fit (check_windowing).
-            stride = self.inference_stride or max(self.crop_length // 2, 1)
-            logits = score_windows(
-                forward, X, self.crop_length, self.inference, stride, step
-            )
+            stride = self.inference_stride or max(crop // 2, 1)
+            inference = _defaults.resolve_inference(self.inference, crop)
+            logits = score_windows(forward, X, crop, inference, stride, step)
         check_finite_logits(self, logits)
         return logits
 
@@ -293,7 +295,7 @@ class ECGClassifier(
     def _module_kwargs(self):
         kwargs = {
             "n_leads": self.n_leads_in_,
-            "n_times": self.crop_length or self.n_times_in_,
+            "n_times": self.crop_length_ or self.n_times_in_,
             "n_outputs": self.n_outputs_,
         }
         kwargs.update({name: getattr(self, name) for name in self._module_params})
@@ -456,9 +458,14 @@ class ECGClassifier(
         dist_state, seed = _distributed.setup(
             self, X, y_enc, resolve_seed(self.random_state)
         )
+        fraction = _defaults.resolve_validation_fraction(
+            self.validation_fraction, y_enc, self.task_, self.n_outputs_,
+            tuned=isinstance(self._threshold_spec, str),
+        )  # fmt: skip
         train_idx, valid_idx = split or train_valid_split(
-            y_enc, self.task_, self.validation_fraction, seed, groups=groups
+            y_enc, self.task_, fraction, seed, groups=groups
         )
+        self.batch_size_ = _defaults.resolve_batch_size(self.batch_size, len(train_idx))
         if isinstance(self._threshold_spec, str) and valid_idx is None:
             raise ValueError(
                 f"threshold={self.threshold!r} is tuned on the internal validation "
@@ -473,7 +480,7 @@ class ECGClassifier(
         self._fit_state = {
             "X": X, "y": y_enc, "train": train_idx, "valid": valid_idx,
             "seed": seed, "has_valid": valid_idx is not None, "dist": dist_state,
-            "steps_per_epoch": int(np.ceil(len(train_idx) / self.batch_size)),
+            "steps_per_epoch": int(np.ceil(len(train_idx) / self.batch_size_)),
             "mixer": make_mixer(self, seed),
         }  # fmt: skip
         try:

@@ -90,7 +90,7 @@ def make_batch_iterator(est, dataset):
     state = est._fit_state
     if "batch_data" not in state:
         state["batch_data"] = DeviceBatches(
-            dataset, est.batch_size, est.device_, state["seed"] + 1
+            dataset, est.batch_size_, est.device_, state["seed"] + 1
         )
     return state["batch_data"]
 

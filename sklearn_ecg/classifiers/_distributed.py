@@ -159,7 +159,7 @@ class ShardedBatchSampler:
 
 def make_train_loader(est, dataset, generator, state, **loader_kwargs):
     """Return a DataLoader over this rank's parts of the global training batches."""
-    state.sampler = ShardedBatchSampler(len(dataset), est.batch_size, state, generator)
+    state.sampler = ShardedBatchSampler(len(dataset), est.batch_size_, state, generator)
     if state.ddp is None:
         state.ddp = wrap(est.module_, est.device_)
     return torch.utils.data.DataLoader(

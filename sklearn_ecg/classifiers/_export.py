@@ -6,6 +6,13 @@ multi-label (and single-logit binary) outputs, softmax for multiclass, and
 ``[1 - p, p]`` columns for a binary estimator. Preprocessing transformers of a
 Pipeline are **not** part of the export; apply them before inference.
 
+A model trained on crops (``crop_length_``) is exported with its windowed
+scoring: the graph takes records of the fitted length ``n_times_in_``, cuts the
+windows that ``predict_proba`` scores in a record of that length (``inference``
+and ``inference_stride``) and combines their logits the same way. Windows are
+fixed in the graph, so zero-padded records (which ``predict_proba`` windows
+inside their unpadded part) are scored over their whole length instead.
+
 The export is float32 on CPU. An estimator fitted with ``precision="bf16"`` or
 ``"fp16"`` predicts under autocast, so its ``predict_proba`` differs from the
 exported model by that rounding; exact agreement (1e-5) holds for
@@ -25,18 +32,38 @@ from torch import nn
 from ..training._heads import HEADS as _HEADS
 from ..training._heads import TASK_HEADS as _TASK_HEADS
 from ..training._heads import logits_to_proba
+from ._defaults import resolve_inference
+from ._inference import window_starts
 
 
 class _ProbabilityModel(nn.Module):
-    """A network followed by the estimator's fixed probability head."""
+    """A network (over fixed windows, if any) and the estimator's probability head."""
 
-    def __init__(self, module: nn.Module, head: str):
+    def __init__(self, module: nn.Module, head: str, windows=None, reduce="mean"):
         super().__init__()
         self.module = module
         self.head = head
+        self.windows = windows  # [(start, stop), ...] or None: the whole input
+        self.reduce = reduce
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return logits_to_proba(self.module(x), self.head)
+        if self.windows is None:
+            return logits_to_proba(self.module(x), self.head)
+        z = torch.stack([self.module(x[..., a:b]) for a, b in self.windows])
+        z = z.amax(dim=0) if self.reduce == "max" else z.mean(dim=0)
+        return logits_to_proba(z, self.head)
+
+
+def _windows(estimator):
+    """Return the fixed windows of a crop-trained estimator's scoring, or None."""
+    crop = getattr(estimator, "crop_length_", None)
+    if crop is None:
+        return None, "mean"
+    inference = resolve_inference(estimator.inference, crop)
+    stride = estimator.inference_stride or max(crop // 2, 1)
+    starts = window_starts(int(estimator.n_times_in_), crop, inference, stride)
+    reduce = "max" if inference == "sliding_max" else "mean"
+    return [(int(a), int(a) + crop) for a in starts], reduce
 
 
 def _infer_head(estimator) -> str:
@@ -85,7 +112,9 @@ def _prepare(estimator, head, example_input):
         raise ValueError(f"head must be one of {_HEADS}, got head={head!r}.")
     example = _example_from(estimator, example_input)
     # Export a CPU copy: the fitted estimator (maybe on CUDA) stays untouched.
-    model = _ProbabilityModel(copy.deepcopy(module).cpu(), head).eval()
+    windows, reduce = _windows(estimator) if estimator is not module else (None, "")
+    model = _ProbabilityModel(copy.deepcopy(module).cpu(), head, windows, reduce)
+    model = model.eval()
     return model, example
 
 

@@ -56,7 +56,7 @@ class TrainingLoopMixin:
         generator.manual_seed(self._fit_state["seed"] + 1)
         return torch.utils.data.DataLoader(
             dataset,
-            batch_size=self.batch_size,
+            batch_size=self.batch_size_,
             shuffle=training,
             drop_last=False,
             num_workers=self.num_workers,
@@ -140,6 +140,8 @@ class TrainingLoopMixin:
             lr=self.lr if ratio is None else [self.lr * ratio, self.lr],
             max_epochs=self.max_epochs,
             steps_per_epoch=state.get("steps_per_epoch", 1),
+            # skorch resumes a schedule at the batches already in the history.
+            done_steps=_batches_done(self.history_),
             monitor="valid_loss" if has_valid else "train_loss",
         )
         if sched is not None:
@@ -151,3 +153,8 @@ class TrainingLoopMixin:
         cbs += averaging_callback(self)  # after early stopping (see its docs)
         # PrintLog tabulates every epoch even when silent, so add it only if needed.
         return cbs + ([("print_log", PrintLog())] if self.verbose else [])
+
+
+def _batches_done(history) -> int:
+    """Training batches already run (a partial_fit resumes its schedule there)."""
+    return int(sum(history[:, "train_batch_count"])) if history else 0

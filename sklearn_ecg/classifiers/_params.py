@@ -15,6 +15,7 @@ from ..training import (
 from ..training._callbacks import LR_SCHEDULES
 from ..transfer._fingerprint import OVERLAP_OPTIONS
 from ..utils import check_choice, check_float, check_int, check_sfreq
+from . import _defaults
 from ._batch_path import DATA_PATH_PARAMETER, check_data_path
 from ._distributed import check_distributed
 from ._inference import check_windowing
@@ -34,13 +35,15 @@ AUTOCAST_DTYPES = {"32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
 #: Documentation of every shared (training, task, inference) parameter; thin
 #: subclasses include it after their architecture parameters.
 TRAINING_PARAMETERS = """\
-    lr : float, default=1e-3
+    lr : float, default=3e-3
         Learning rate (the peak rate with ``lr_schedule="onecycle"``).
     max_epochs : int, default=30
         Maximum number of training epochs.
-    batch_size : int, default=64
+    batch_size : int or "auto", default="auto"
         Records per batch, for training and prediction. A training set smaller
         than ``batch_size`` is one (smaller) batch; no batch is ever dropped.
+        ``"auto"``: 16 below 1,000 training records (small cohorts get four
+        times the optimiser steps), else 64; ``batch_size_`` is the value used.
     optimizer : {"adamw", "adam", "sgd"} or torch optimizer class, default="adamw"
         Optimiser, built with ``lr`` and ``weight_decay``.
     weight_decay : float, default=1e-2
@@ -60,15 +63,23 @@ TRAINING_PARAMETERS = """\
         ``"balanced"`` computes ``n_neg / n_pos`` (multiclass: scikit-learn's
         balanced class weights) from the ``y`` passed to each ``fit``, so it
         stays right inside every CV fold.
-    validation_fraction : float or None, default=0.1
+    validation_fraction : float, None or "auto", default="auto"
         Fraction of the training records held out (stratified) to monitor
         ``valid_loss``/``valid_auroc``, stop early and restore the best epoch's
-        weights, and tune a named ``threshold``. ``0`` or ``None`` disables it.
-    patience : int or None, default=5
+        weights, and tune a named ``threshold``. ``0`` or ``None`` disables it:
+        every record trains for ``max_epochs`` and the last weights are kept.
+        ``"auto"``: hold out 0.1 only when that keeps at least 100 records and
+        10 of each class of every output (about 1,000 records at 12.5 %
+        positives), or when a named ``threshold`` needs tuning; otherwise no
+        split, since a small held-out part makes the best-epoch choice noise.
+        Ignored when ``fit`` gets ``X_val``.
+    patience : int or None, default=None
         Epochs without ``valid_loss`` improvement before stopping. ``None``
-        never stops early (the best weights are still restored).
-    lr_schedule : {None, "onecycle", "cosine", "plateau"}, default=None
-        Learning-rate schedule (a skorch ``LRScheduler``).
+        never stops early (the best weights are still restored), which the
+        one-cycle schedule needs to finish its cycle.
+    lr_schedule : {None, "onecycle", "cosine", "plateau"}, default="onecycle"
+        Learning-rate schedule (a skorch ``LRScheduler``); ``"onecycle"``
+        warms up to ``lr`` and anneals to almost 0 over ``max_epochs``.
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
         Training and prediction device; ``"auto"`` picks CUDA when available.
     precision : {"32", "bf16", "fp16"}, default="32"
@@ -103,24 +114,31 @@ TRAINING_PARAMETERS = """\
     sfreq : float, default=None
         Sampling rate of ``X`` in Hz. Metadata: stored with the model, checked
         on warm starts and at prediction (``predict(X, sfreq=...)``), and used
-        to express augmentation in Hz. None: adopted from ``warm_start_from``.
+        to express augmentation in Hz and the ``"auto"`` crop in seconds. When
+        None, the records are taken to span 10 s (as in PTB-XL and most 12-lead
+        databases) for both, unless the rate is adopted from ``warm_start_from``.
     lead_names : list of str, default=None
         Names of the leads of ``X``; stored with the model, checked on warm
         starts, and used at prediction to put records given with
         ``lead_names=`` in this order. None: adopted from ``warm_start_from``.
-    augment : None, str, Augmentation or list of Augmentation, default=None
+    augment : None, str, Augmentation or list of Augmentation, default="auto"
         Train-time augmentation of each training record, seeded by
         ``random_state`` and never applied at prediction or validation scoring.
         ``"paper"``: the seed study's one-of-7 recipe; ``"basic"``: noise, gain,
-        baseline wander and time shift; or objects from
-        :mod:`sklearn_ecg.augmentation`. Frequencies are in Hz, so ``sfreq`` is
-        required.
-    crop_length : int, default=None
+        baseline wander and time shift; ``"auto"``: ``"basic"`` then
+        ``"paper"``; ``None``: none; or objects from
+        :mod:`sklearn_ecg.augmentation`. Frequencies are in Hz (see ``sfreq``).
+    crop_length : int, None or "auto", default="auto"
         Train on random crops of this many samples, drawn inside each record's
         unpadded region; predictions then score whole records by windows.
-    inference : {"center", "sliding_mean", "sliding_max"}, default="center"
-        With ``crop_length``: score the centre window, or the mean or maximum
-        of the logits of sliding windows. Whole records without ``crop_length``.
+        ``None``: whole records. ``"auto"``: 2.5 s (``round(2.5 * sfreq)``), or a
+        quarter of the record without ``sfreq``; whole records when that is
+        under 64 samples or over half the record. ``crop_length_`` is the value
+        used.
+    inference : {"auto", "center", "sliding_mean", "sliding_max"}, default="auto"
+        With a crop: score the centre window, or the mean or maximum of the
+        logits of sliding windows. Whole records without one. ``"auto"``:
+        ``"sliding_mean"`` with a crop.
     inference_stride : int, default=None
         Step between sliding windows in samples (``crop_length // 2`` if None).
     warm_start_from : str, path-like or PretrainedWeights, default=None
@@ -191,6 +209,10 @@ BASE_DOC = f"""Deep-learning ECG classifier: a scikit-learn estimator on skorch.
         Leads of 3-D input (time samples of 2-D input), as scikit-learn sets it.
     n_epochs_ : int
         The epoch whose weights are kept (best ``valid_loss``), like ``n_iter_``.
+    crop_length_ : int or None
+        The training crop (and window) length used; ``crop_length`` resolved.
+    batch_size_ : int
+        Records per batch; ``batch_size`` resolved.
     threshold_ : float, ndarray of shape (n_labels,) or None
         Decision threshold(s) used by ``predict`` (None for multiclass).
     pos_weight_ : ndarray or None
@@ -253,6 +275,8 @@ def check_params(est, X) -> None:
     :mod:`sklearn_ecg.utils`), the metadata against ``X``, the augmentation,
     crop and inference arguments and the transfer-learning arguments. The
     checks that need the built module or the checkpoint run when they are built.
+    Sets ``crop_length_``, ``crop_length`` resolved for ``X`` (see
+    :mod:`sklearn_ecg.classifiers._defaults`).
 
     Parameters
     ----------
@@ -268,15 +292,17 @@ def check_params(est, X) -> None:
     """
     check_float(est.lr, "lr", low=0, include_low=False)
     check_int(est.max_epochs, "max_epochs", 1)
-    check_int(est.batch_size, "batch_size", 1)
+    if not _defaults.is_auto(est.batch_size):
+        check_int(est.batch_size, "batch_size", 1)
     check_int(est.num_workers, "num_workers", 0)
     check_distributed(est.distributed)
     check_int(est.patience, "patience", 1, allow_none=True)
     check_float(est.weight_decay, "weight_decay", low=0)
-    check_float(
-        est.validation_fraction, "validation_fraction", low=0, high=1,
-        include_high=False, allow_none=True,
-    )  # fmt: skip
+    if not _defaults.is_auto(est.validation_fraction):
+        check_float(
+            est.validation_fraction, "validation_fraction", low=0, high=1,
+            include_high=False, allow_none=True,
+        )  # fmt: skip
     if not (
         isinstance(est.optimizer, type)
         and issubclass(est.optimizer, torch.optim.Optimizer)
@@ -292,23 +318,24 @@ def check_params(est, X) -> None:
             f"module_params must be None or a dict, got {est.module_params!r}."
         )
     _check_metadata(est, X)
-    _check_augment(est)
-    check_windowing(est.crop_length, est.inference, est.inference_stride, X.shape[2])
+    _check_augment(est, X.shape[2])
+    crop, inference = _defaults.resolve_windowing(
+        est.crop_length, est.inference, est.sfreq, X.shape[2]
+    )
+    check_windowing(crop, inference, est.inference_stride, X.shape[2])
+    est.crop_length_ = crop
     check_transfer_params(est)
     check_recipe_params(est)
     check_data_path(est)
     check_choice(est.pretrained_overlap, "pretrained_overlap", OVERLAP_OPTIONS)
 
 
-def _check_augment(est) -> None:
-    augmentation = resolve_augment(est.augment)
-    if augmentation is not None and est.sfreq is None:
-        raise ValueError(
-            f"augment={est.augment!r} draws frequencies in Hz and needs the "
-            "sampling rate: pass sfreq=<Hz> (e.g. sfreq=500)."
-        )
+def _check_augment(est, n_times: int) -> None:
+    # Invalid recipes raise here; frequencies are checked against the Nyquist
+    # frequency of the rate the augmentation will use (sfreq, or the assumed one).
+    augmentation = resolve_augment(_defaults.resolve_augment(est.augment))
     if augmentation is not None:
-        check_nyquist(augmentation, est.sfreq)
+        check_nyquist(augmentation, _defaults.augmentation_sfreq(est.sfreq, n_times))
 
 
 def reject_fit_params(fit_params) -> None:

@@ -1,5 +1,6 @@
 """ECGResTransformerClassifier: the ResTransformer1d estimator."""
 
+from ._defaults import measured
 from ._zoo import ArchitectureClassifier
 
 
@@ -7,3 +8,5 @@ class ECGResTransformerClassifier(ArchitectureClassifier, model="restransformer1
     """ResNet trunk + Transformer encoder ECG classifier."""
 
     _example_params = {"base_width": 4, "num_heads": 2, "num_layers": 1}
+
+    _default_overrides = {"base_width": measured(32, "restransformer1d18")}

@@ -137,7 +137,7 @@ def estimator_checkpoint(estimator, *, pipeline=None, training_X=None) -> Checkp
         n_times=int(estimator.n_times_in_),
         lead_names=None if lead_names is None else list(lead_names),
         sfreq=sfreq,
-        crop_length=estimator.crop_length,
+        crop_length=estimator.crop_length_,
         task=estimator.task_,
         classes=[str(c) for c in classes],
         classes_dtype=classes.dtype.str if classes.dtype != object else "object",

@@ -120,6 +120,7 @@ def make_lr_scheduler(
     max_epochs: int,
     steps_per_epoch: int,
     monitor: str = "valid_loss",
+    done_steps: int = 0,
 ) -> LRScheduler | None:
     """Build the skorch ``LRScheduler`` for a named schedule.
 
@@ -138,6 +139,9 @@ def make_lr_scheduler(
         Optimiser steps per epoch (batches per epoch).
     monitor : str, default="valid_loss"
         History key watched by ``"plateau"``.
+    done_steps : int, default=0
+        Optimiser steps already in the history: skorch resumes the schedule
+        there (``partial_fit``), so one-cycle covers them too.
 
     Returns
     -------
@@ -156,7 +160,7 @@ def make_lr_scheduler(
         return LRScheduler(
             policy=torch.optim.lr_scheduler.OneCycleLR,
             max_lr=lr,
-            total_steps=max(1, max_epochs * steps_per_epoch),
+            total_steps=max(1, max_epochs * steps_per_epoch + done_steps),
             step_every="batch",
         )
     if name == "cosine":

@@ -20,7 +20,19 @@ from sklearn.preprocessing import FunctionTransformer
 
 from sklearn_ecg.classifiers import ECGClassifier, ECGResNetClassifier
 
-TINY = dict(base_width=4, max_epochs=4, lr=1e-2, batch_size=16, random_state=0)
+# The API tests train the old way (no augmentation, constant lr, a 10 % split):
+# fast and stable on tiny data.
+TINY = dict(
+    base_width=4,
+    max_epochs=4,
+    lr=1e-2,
+    batch_size=16,
+    random_state=0,
+    augment=None,
+    validation_fraction=0.1,
+    patience=5,
+    lr_schedule=None,
+)
 
 
 def make_data(n=64, n_leads=3, n_times=128, task="binary", seed=0):

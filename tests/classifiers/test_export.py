@@ -165,3 +165,19 @@ def test_export_of_a_cuda_estimator_runs_on_cpu(tmp_path):
     out = torch.jit.load(str(path))(torch.from_numpy(X)).detach().numpy()
     # CPU float32 against cuDNN (TF32 convolutions allowed): looser tolerance.
     np.testing.assert_allclose(out, clf.predict_proba(X), atol=1e-3)
+
+
+@pytest.mark.parametrize("inference", ["auto", "center", "sliding_max"])
+def test_crop_trained_estimator_exports_its_windowed_scoring(inference, tmp_path):
+    from sklearn_ecg.classifiers import ECGResNetClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(8, 2, 400)).astype(np.float32)
+    clf = ECGResNetClassifier(
+        base_width=4, max_epochs=1, random_state=0, inference=inference
+    ).fit(X, np.arange(8) % 2)
+    assert clf.crop_length_ == 100  # the default crop: a quarter of the record
+    out = torch.jit.load(str(clf.to_torchscript(tmp_path / "m.pt")))
+    with torch.no_grad():
+        got = out(torch.from_numpy(X)).numpy()
+    np.testing.assert_allclose(got, clf.predict_proba(X), atol=1e-5)

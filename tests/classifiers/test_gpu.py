@@ -8,7 +8,17 @@ import torch
 
 from sklearn_ecg.classifiers import ECGResNetClassifier
 
-TINY = dict(base_width=4, max_epochs=2, lr=1e-2, batch_size=16, random_state=0)
+TINY = dict(
+    base_width=4,
+    max_epochs=2,
+    lr=1e-2,
+    batch_size=16,
+    random_state=0,
+    augment=None,
+    validation_fraction=0.1,
+    patience=5,
+    lr_schedule=None,
+)
 
 
 def data(n=48):
