@@ -138,7 +138,7 @@ class DeviceBatches:
             torch.randperm(len(self.rows), generator=gen, device=self.device)
         ]
         for rows in order.split(self.batch_size):
-            xb = self.X[rows]
+            xb = self.X[rows].to(torch.float32)  # memory maps may be integer
             if self.crop is not None:
                 xb = batch_crop(xb, self.lengths[rows], self.crop, gen)
             if self.augmentation is not None:

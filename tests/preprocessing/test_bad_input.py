@@ -39,7 +39,7 @@ def _bad(value):
     [
         (_bad(np.nan), "Input X contains NaN"),
         (_bad(np.inf), "Input X contains infinity"),
-        (np.zeros(100), "Expected 2D array, got 1D array"),
+        (np.zeros(100), "got a 1-D input of shape .* Reshape your data"),
         (np.zeros((2, 12, 10, 3)), "X must be 3-D .* Reshape or squeeze"),
         (np.zeros((0, 12, 100)), r"X is empty: .* 0 sample\(s\) \(records\)"),
         (np.zeros((2, 12, 0)), r"X is empty: .* and 0 time sample"),
