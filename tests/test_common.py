@@ -28,6 +28,8 @@ FAST_PARAMS: dict[str, dict] = {
         augment=None,
         lr_schedule=None,
         validation_fraction=0.1,
+        crop_length=None,
+        batch_size=64,
     ),
     "ECGResNetClassifier": dict(
         base_width=8,
@@ -37,6 +39,8 @@ FAST_PARAMS: dict[str, dict] = {
         random_state=0,
         augment=None,
         lr_schedule=None,
+        crop_length=None,
+        batch_size=64,
     ),
 }
 
@@ -48,6 +52,8 @@ _ZOO_TRAINING = dict(
     random_state=0,
     augment=None,
     lr_schedule=None,
+    crop_length=None,
+    batch_size=64,
 )
 FAST_PARAMS.update(
     {
