@@ -9,6 +9,24 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
+
+def is_finite_real(value) -> bool:
+    """Whether ``value`` is a finite real number (``bool`` is not one).
+
+    Examples
+    --------
+    >>> from sklearn_ecg.utils._checks import is_finite_real
+    >>> is_finite_real(2.5), is_finite_real(True), is_finite_real(float("nan"))
+    (True, False, False)
+    """
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, numbers.Real)
+        and bool(np.isfinite(value))
+    )
+
 
 def check_int(value, name: str, minimum: int = 1, *, allow_none: bool = False):
     """Check an integer parameter is at least ``minimum`` and return it as int.
