@@ -17,23 +17,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils._docs import VALUE_ERROR_DOC, fill_doc
+
 _PLAIN = (bool, int, float, str, type(None))
 _ARRAY_KINDS = "biufcUS"
 
 
+@fill_doc(
+    body=VALUE_ERROR_DOC.format(
+        error="ModelFormatError",
+        package="persistence",
+        loader="load_model",
+        arg='"no/such/folder"',
+    )
+)
 class ModelFormatError(ValueError):
     """A model cannot be saved as data, or a model folder is unreadable or unsafe.
 
-    Subclasses :class:`ValueError`, so ``except ValueError`` also catches it.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.persistence import ModelFormatError, load_model
-    >>> try:
-    ...     load_model("no/such/folder")
-    ... except ModelFormatError as exc:
-    ...     print(type(exc).__name__)
-    ModelFormatError
+    %(body)s
     """
 
 

@@ -35,25 +35,25 @@ import numpy as np
 import torch
 
 from ..utils import to_json_safe
+from ..utils._docs import VALUE_ERROR_DOC, fill_doc
 
 FORMAT_TAG = "sklearn-ecg-checkpoint"
 FORMAT_VERSION = 1
 _TASKS = ("binary", "multiclass", "multilabel")
 
 
+@fill_doc(
+    body=VALUE_ERROR_DOC.format(
+        error="CheckpointError",
+        package="transfer",
+        loader="load_checkpoint",
+        arg='b"not a checkpoint"',
+    )
+)
 class CheckpointError(ValueError):
     """A checkpoint is unreadable, unsafe, tampered with or of the wrong format.
 
-    Subclasses :class:`ValueError`, so ``except ValueError`` also catches it.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.transfer import CheckpointError, load_checkpoint
-    >>> try:
-    ...     load_checkpoint(b"not a checkpoint")
-    ... except CheckpointError as exc:
-    ...     print(type(exc).__name__)
-    CheckpointError
+    %(body)s
     """
 
 

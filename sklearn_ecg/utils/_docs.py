@@ -58,3 +58,19 @@ def fill_doc(**fragments: str) -> Callable[[T], T]:
         return obj
 
     return decorate
+
+
+#: The body of a package error class's docstring (``str.format`` it with the
+#: error's name, its subpackage, a loader that raises it and that loader's
+#: argument), to fill with :func:`fill_doc`.
+VALUE_ERROR_DOC = """\
+    Subclasses :class:`ValueError`, so ``except ValueError`` also catches it.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.{package} import {error}, {loader}
+    >>> try:
+    ...     {loader}({arg})
+    ... except {error} as exc:
+    ...     print(type(exc).__name__)
+    {error}"""
