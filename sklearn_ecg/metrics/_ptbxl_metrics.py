@@ -26,26 +26,16 @@ import numpy as np
 from sklearn.metrics import roc_curve
 
 from ..utils import check_choice
+from ..utils._checks import check_label_matrix
 from ..utils._docs import fill_doc
 from ._classification import _safe_ratio
 
 _TUNE_METHODS = ("youden", "gbeta")
 
 
-def _check_indicator(y, name: str) -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim != 2 or not np.isin(y, (0, 1)).all():
-        raise ValueError(
-            f"{name} must be a 0/1 multi-label indicator matrix of shape "
-            f"(n_records, n_classes), got shape {y.shape}; binarise labels with "
-            "sklearn.preprocessing.MultiLabelBinarizer."
-        )
-    return y.astype(bool)
-
-
 def _check_pair(y_true, y_pred):
-    y_true = _check_indicator(y_true, "y_true")
-    y_pred = _check_indicator(y_pred, "y_pred")
+    y_true = check_label_matrix(y_true, "y_true")
+    y_pred = check_label_matrix(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"y_true has shape {y_true.shape} but y_pred has shape "
@@ -241,7 +231,7 @@ def ptbxl_tune_thresholds(
     [0.7, 0.6]
     """
     check_choice(method, "method", _TUNE_METHODS)
-    y = _check_indicator(y_true, "y_true")
+    y = check_label_matrix(y_true, "y_true")
     p = _check_proba(proba)
     if y.shape != p.shape:
         raise ValueError(
