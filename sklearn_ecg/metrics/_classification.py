@@ -312,16 +312,26 @@ def _per_class_ranking(metric, y_true, y_score, name):
         )
     scores = np.full(y_true.shape[1], np.nan)
     for c in range(y_true.shape[1]):
-        if np.unique(y_true[:, c]).size < 2:
-            warnings.warn(
-                f"{name} is undefined for class {c}: y_true holds only one value "
-                "there; it is NaN and left out of the macro average.",
-                UndefinedMetricWarning,
-                stacklevel=3,
-            )
+        if _warn_if_one_value(y_true[:, c], _UNDEFINED.format(name=name, c=c)):
             continue
         scores[c] = metric(y_true[:, c], y_score[:, c])
     return scores
+
+
+_UNDEFINED = (
+    "{name} is undefined for class {c}: y_true holds only one value there; it is "
+    "NaN and left out of the macro average."
+)
+
+
+def _warn_if_one_value(
+    column, message, category=UndefinedMetricWarning, stacklevel=4
+) -> bool:
+    """Warn, and return True, if ``column`` holds one value only."""
+    if np.unique(column).size >= 2:
+        return False
+    warnings.warn(message, category, stacklevel=stacklevel)
+    return True
 
 
 def _macro(scores):
