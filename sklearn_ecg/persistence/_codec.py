@@ -17,25 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..utils._docs import VALUE_ERROR_DOC, fill_doc
+from ..utils._docs import value_error_doc
 
 _PLAIN = (bool, int, float, str, type(None))
 _ARRAY_KINDS = "biufcUS"
 
 
-@fill_doc(
-    body=VALUE_ERROR_DOC.format(
-        error="ModelFormatError",
-        package="persistence",
-        loader="load_model",
-        arg='"no/such/folder"',
-    )
-)
+@value_error_doc("persistence", "load_model", '"no/such/folder"')
 class ModelFormatError(ValueError):
-    """A model cannot be saved as data, or a model folder is unreadable or unsafe.
-
-    %(body)s
-    """
+    """A model cannot be saved as data, or a model folder is unreadable or unsafe."""
 
 
 class ArrayStore:

@@ -35,26 +35,16 @@ import numpy as np
 import torch
 
 from ..utils import to_json_safe
-from ..utils._docs import VALUE_ERROR_DOC, fill_doc
+from ..utils._docs import value_error_doc
 
 FORMAT_TAG = "sklearn-ecg-checkpoint"
 FORMAT_VERSION = 1
 _TASKS = ("binary", "multiclass", "multilabel")
 
 
-@fill_doc(
-    body=VALUE_ERROR_DOC.format(
-        error="CheckpointError",
-        package="transfer",
-        loader="load_checkpoint",
-        arg='b"not a checkpoint"',
-    )
-)
+@value_error_doc("transfer", "load_checkpoint", 'b"not a checkpoint"')
 class CheckpointError(ValueError):
-    """A checkpoint is unreadable, unsafe, tampered with or of the wrong format.
-
-    %(body)s
-    """
+    """A checkpoint is unreadable, unsafe, tampered with or of the wrong format."""
 
 
 def state_dict_sha256(state_dict: dict[str, torch.Tensor]) -> str:
