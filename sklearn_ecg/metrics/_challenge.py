@@ -30,7 +30,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import make_scorer
 
+from ..utils._docs import fill_doc
 from ._ptbxl_metrics import _check_pair
+from ._scorers import _RETURNS_SCORER_DOC
 
 #: SNOMED-CT code of sinus rhythm, the challenge's normalising "inactive" class.
 SINUS_RHYTHM = "426783006"
@@ -177,6 +179,7 @@ def cinc2021_challenge_score(y_true, y_pred, *, classes, weights=None) -> float:
     return float((observed - baseline) / (correct - baseline))
 
 
+@fill_doc(returns_scorer=_RETURNS_SCORER_DOC)
 def make_cinc2021_scorer(classes, *, weights=None):
     """Scorer for the CinC 2021 challenge metric of the estimator's ``predict``.
 
@@ -187,13 +190,7 @@ def make_cinc2021_scorer(classes, *, weights=None):
     weights : str or path-like, default=None
         Another weights table in the challenge's format; None uses the 2021 one.
 
-    Returns
-    -------
-    scorer : callable
-        A scikit-learn scorer ``scorer(estimator, X, y)``.
-
-    Examples
-    --------
+    %(returns_scorer)s
     >>> import numpy as np
     >>> from sklearn.neighbors import KNeighborsClassifier
     >>> from sklearn_ecg.metrics import make_cinc2021_scorer

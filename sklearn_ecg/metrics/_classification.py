@@ -22,6 +22,8 @@ from sklearn.metrics import (
 )
 from sklearn.utils.multiclass import type_of_target
 
+from ..utils._docs import fill_doc
+
 _AVERAGES = ("auto", "binary", "macro", "micro", None)
 
 
@@ -82,6 +84,26 @@ def _reduce(values, average):
     return float(np.mean(values))
 
 
+#: Docstring entries the threshold metrics share.
+_Y_TRUE_DOC = """\
+    y_true : array-like of shape (n_records,) or (n_records, n_classes)
+        True binary labels or a multi-label indicator matrix.
+""".rstrip()
+_Y_PRED_DOC = """\
+    y_pred : array-like of the same shape as ``y_true``
+        Predicted labels, e.g. from an estimator's ``predict``.
+""".rstrip()
+_DOCS = {
+    "y_true": _Y_TRUE_DOC,
+    "labels": _Y_TRUE_DOC + "\n" + _Y_PRED_DOC,
+    "pos_label": """\
+    pos_label : int or str, default=1
+        The positive class when ``average="binary"``.
+""".rstrip(),
+}
+
+
+@fill_doc(**_DOCS)
 def sensitivity_score(
     y_true, y_pred, *, average="binary", pos_label=1, zero_division="warn"
 ) -> float | np.ndarray:
@@ -89,16 +111,12 @@ def sensitivity_score(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_records,) or (n_records, n_classes)
-        True binary labels or a multi-label indicator matrix.
-    y_pred : array-like of the same shape as ``y_true``
-        Predicted labels, e.g. from an estimator's ``predict``.
+    %(labels)s
     average : {"binary", "macro", "micro", "auto"} or None, default="binary"
         ``"binary"``: the positive class only; ``"macro"``: unweighted mean over
         classes; ``"micro"``: pooled counts; ``"auto"``: binary for binary targets,
         macro otherwise; ``None``: one value per class.
-    pos_label : int or str, default=1
-        The positive class when ``average="binary"``.
+    %(pos_label)s
     zero_division : "warn", 0.0, 1.0 or np.nan, default="warn"
         Value for a class without positives; ``"warn"`` gives 0.0 and an
         :class:`~sklearn.exceptions.UndefinedMetricWarning`.
@@ -124,6 +142,7 @@ def sensitivity_score(
     return _reduce(sens, average)
 
 
+@fill_doc(**_DOCS)
 def specificity_score(
     y_true, y_pred, *, average="binary", pos_label=1, zero_division="warn"
 ) -> float | np.ndarray:
@@ -131,16 +150,12 @@ def specificity_score(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_records,) or (n_records, n_classes)
-        True binary labels or a multi-label indicator matrix.
-    y_pred : array-like of the same shape as ``y_true``
-        Predicted labels, e.g. from an estimator's ``predict``.
+    %(labels)s
     average : {"binary", "macro", "micro", "auto"} or None, default="binary"
         How classes are combined, as in :func:`sensitivity_score`. ``"micro"``
         on a multi-label matrix is the study's "overall specificity" on the
         flattened label matrix.
-    pos_label : int or str, default=1
-        The positive class when ``average="binary"``.
+    %(pos_label)s
     zero_division : "warn", 0.0, 1.0 or np.nan, default="warn"
         Value for a class without negatives.
 
@@ -160,6 +175,7 @@ def specificity_score(
     return _reduce(spec, average)
 
 
+@fill_doc(**_DOCS)
 def gmean_score(
     y_true, y_pred, *, average="binary", pos_label=1, zero_division="warn"
 ) -> float | np.ndarray:
@@ -172,14 +188,12 @@ def gmean_score(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_records,) or (n_records, n_classes)
-        True binary labels or a multi-label indicator matrix.
+    %(y_true)s
     y_pred : array-like of the same shape as ``y_true``
         Predicted labels.
     average : {"binary", "macro", "micro", "auto"} or None, default="binary"
         How classes are combined, as in :func:`sensitivity_score`.
-    pos_label : int or str, default=1
-        The positive class when ``average="binary"``.
+    %(pos_label)s
     zero_division : "warn", 0.0, 1.0 or np.nan, default="warn"
         Value of an undefined sensitivity or specificity.
 
@@ -298,16 +312,26 @@ def _per_class_ranking(metric, y_true, y_score, name):
         )
     scores = np.full(y_true.shape[1], np.nan)
     for c in range(y_true.shape[1]):
-        if np.unique(y_true[:, c]).size < 2:
-            warnings.warn(
-                f"{name} is undefined for class {c}: y_true holds only one value "
-                "there; it is NaN and left out of the macro average.",
-                UndefinedMetricWarning,
-                stacklevel=3,
-            )
+        if _warn_if_one_value(y_true[:, c], _UNDEFINED.format(name=name, c=c)):
             continue
         scores[c] = metric(y_true[:, c], y_score[:, c])
     return scores
+
+
+_UNDEFINED = (
+    "{name} is undefined for class {c}: y_true holds only one value there; it is "
+    "NaN and left out of the macro average."
+)
+
+
+def _warn_if_one_value(
+    column, message, category=UndefinedMetricWarning, stacklevel=4
+) -> bool:
+    """Warn, and return True, if ``column`` holds one value only."""
+    if np.unique(column).size >= 2:
+        return False
+    warnings.warn(message, category, stacklevel=stacklevel)
+    return True
 
 
 def _macro(scores):

@@ -26,26 +26,16 @@ import numpy as np
 from sklearn.metrics import roc_curve
 
 from ..utils import check_choice
+from ..utils._checks import check_label_matrix
 from ..utils._docs import fill_doc
 from ._classification import _safe_ratio
 
 _TUNE_METHODS = ("youden", "gbeta")
 
 
-def _check_indicator(y, name: str) -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim != 2 or not np.isin(y, (0, 1)).all():
-        raise ValueError(
-            f"{name} must be a 0/1 multi-label indicator matrix of shape "
-            f"(n_records, n_classes), got shape {y.shape}; binarise labels with "
-            "sklearn.preprocessing.MultiLabelBinarizer."
-        )
-    return y.astype(bool)
-
-
 def _check_pair(y_true, y_pred):
-    y_true = _check_indicator(y_true, "y_true")
-    y_pred = _check_indicator(y_pred, "y_pred")
+    y_true = check_label_matrix(y_true, "y_true")
+    y_pred = check_label_matrix(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"y_true has shape {y_true.shape} but y_pred has shape "
@@ -93,7 +83,7 @@ _LABELS_DOC = """\
     y_pred : array-like of shape (n_records, n_classes)
         0/1 predictions, e.g. from :func:`ptbxl_apply_thresholds`.
 """.rstrip()
-_AVERAGE_DOC = """\
+_TAIL_DOC = """\
     average : {"macro", None}, default="macro"
         Mean over classes, or the per-class values.
     zero_division : "warn", 0.0 or 1.0, default="warn"
@@ -103,10 +93,27 @@ _AVERAGE_DOC = """\
     Returns
     -------
     score : float or ndarray of shape (n_classes,)
+
+    Examples
+    --------
+    >>> y_true = [[1, 1], [1, 0], [0, 1]]
+    >>> y_pred = [[1, 0], [1, 0], [0, 1]]
 """.rstrip()
 
 
-@fill_doc(labels=_LABELS_DOC, average=_AVERAGE_DOC)
+def _weighted_score(y_true, y_pred, beta, average, zero_division, name):
+    """``name`` ("F_beta" or "G_beta") of the 1 / label-count weighted counts."""
+    beta = _check_beta(beta)
+    _check_average(average)
+    tp, fp, fn = _weighted_counts(*_check_pair(y_true, y_pred))
+    if name == "F_beta":
+        tp, fn = (1 + beta**2) * tp, beta**2 * fn
+    else:
+        fn = beta * fn
+    return _average(_safe_ratio(tp, tp + fp + fn, zero_division, name), average)
+
+
+@fill_doc(labels=_LABELS_DOC, tail=_TAIL_DOC)
 def ptbxl_fbeta_score(
     y_true, y_pred, *, beta: float = 2.0, average: str | None = "macro",
     zero_division="warn",
@@ -121,26 +128,16 @@ def ptbxl_fbeta_score(
     %(labels)s
     beta : float, default=2.0
         Weight of recall; the benchmark uses 2.
-    %(average)s
+    %(tail)s
 
-    Examples
-    --------
     >>> from sklearn_ecg.metrics import ptbxl_fbeta_score
-    >>> y_true = [[1, 1], [1, 0], [0, 1]]
-    >>> y_pred = [[1, 0], [1, 0], [0, 1]]
     >>> round(ptbxl_fbeta_score(y_true, y_pred), 4)
     0.8571
     """
-    beta = _check_beta(beta)
-    _check_average(average)
-    tp, fp, fn = _weighted_counts(*_check_pair(y_true, y_pred))
-    b2 = beta**2
-    num = (1 + b2) * tp
-    return _average(_safe_ratio(num, num + fp + b2 * fn, zero_division, "F_beta"),
-                    average)  # fmt: skip
+    return _weighted_score(y_true, y_pred, beta, average, zero_division, "F_beta")
 
 
-@fill_doc(labels=_LABELS_DOC, average=_AVERAGE_DOC)
+@fill_doc(labels=_LABELS_DOC, tail=_TAIL_DOC)
 def ptbxl_gbeta_score(
     y_true, y_pred, *, beta: float = 2.0, average: str | None = "macro",
     zero_division="warn",
@@ -156,21 +153,13 @@ def ptbxl_gbeta_score(
     %(labels)s
     beta : float, default=2.0
         Weight of false negatives; the benchmark uses 2.
-    %(average)s
+    %(tail)s
 
-    Examples
-    --------
     >>> from sklearn_ecg.metrics import ptbxl_gbeta_score
-    >>> y_true = [[1, 1], [1, 0], [0, 1]]
-    >>> y_pred = [[1, 0], [1, 0], [0, 1]]
     >>> round(ptbxl_gbeta_score(y_true, y_pred), 4)
     0.75
     """
-    beta = _check_beta(beta)
-    _check_average(average)
-    tp, fp, fn = _weighted_counts(*_check_pair(y_true, y_pred))
-    return _average(_safe_ratio(tp, tp + fp + beta * fn, zero_division, "G_beta"),
-                    average)  # fmt: skip
+    return _weighted_score(y_true, y_pred, beta, average, zero_division, "G_beta")
 
 
 def _check_proba(proba, name="proba") -> np.ndarray:
@@ -242,7 +231,7 @@ def ptbxl_tune_thresholds(
     [0.7, 0.6]
     """
     check_choice(method, "method", _TUNE_METHODS)
-    y = _check_indicator(y_true, "y_true")
+    y = check_label_matrix(y_true, "y_true")
     p = _check_proba(proba)
     if y.shape != p.shape:
         raise ValueError(

@@ -24,16 +24,23 @@ from sklearn.metrics import get_scorer as _sk_get_scorer
 from sklearn.metrics import get_scorer_names as _sk_get_scorer_names
 from sklearn.utils.multiclass import type_of_target
 
-from ._classification import (
-    gmean_score,
-    macro_average_precision_score,
-    macro_roc_auc_score,
-    sensitivity_score,
-    specificity_score,
-    study_f1_score,
-    study_gmean_score,
-)
+from ..utils._docs import fill_doc
+from . import _classification as _cls
 from ._ptbxl_metrics import ptbxl_fbeta_score, ptbxl_gbeta_score
+
+#: The Returns entry of every scorer factory and the start of its Examples.
+_RETURNS_SCORER_DOC = """\
+    Returns
+    -------
+    scorer : callable
+        A scikit-learn scorer ``scorer(estimator, X, y)``.
+
+    Examples
+    --------
+""".rstrip()
+_RETURNS_LR_DOC = _RETURNS_SCORER_DOC + (
+    "\n    >>> from sklearn.linear_model import LogisticRegression"
+)
 
 _PROBA = ("predict_proba", "decision_function")
 
@@ -48,6 +55,7 @@ def _auto_fbeta(y_true, y_pred, *, beta, pos_label=1):
     )  # fmt: skip
 
 
+@fill_doc(returns_lr=_RETURNS_LR_DOC)
 def make_fbeta_scorer(beta: float = 1.0, *, pos_label=1):
     """Scorer for F-beta at the estimator's threshold.
 
@@ -61,14 +69,7 @@ def make_fbeta_scorer(beta: float = 1.0, *, pos_label=1):
     pos_label : int or str, default=1
         The positive class of binary targets.
 
-    Returns
-    -------
-    scorer : callable
-        A scikit-learn scorer ``scorer(estimator, X, y)``.
-
-    Examples
-    --------
-    >>> from sklearn.linear_model import LogisticRegression
+    %(returns_lr)s
     >>> from sklearn_ecg.metrics import make_fbeta_scorer
     >>> X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
     >>> make_fbeta_scorer(2.0)(LogisticRegression().fit(X, y), X, y)
@@ -89,15 +90,15 @@ def _threshold_scorer(func, pos_label):
 
 def _build_scorers(pos_label=1) -> dict:
     return {
-        "roc_auc_macro": make_scorer(macro_roc_auc_score, response_method=_PROBA),
+        "roc_auc_macro": make_scorer(_cls.macro_roc_auc_score, response_method=_PROBA),
         "average_precision_macro": make_scorer(
-            macro_average_precision_score, response_method=_PROBA
+            _cls.macro_average_precision_score, response_method=_PROBA
         ),
-        "sensitivity": _threshold_scorer(sensitivity_score, pos_label),
-        "specificity": _threshold_scorer(specificity_score, pos_label),
-        "gmean": _threshold_scorer(gmean_score, pos_label),
-        "study_gmean": make_scorer(study_gmean_score, response_method="predict"),
-        "study_f1": make_scorer(study_f1_score, response_method="predict"),
+        "sensitivity": _threshold_scorer(_cls.sensitivity_score, pos_label),
+        "specificity": _threshold_scorer(_cls.specificity_score, pos_label),
+        "gmean": _threshold_scorer(_cls.gmean_score, pos_label),
+        "study_gmean": make_scorer(_cls.study_gmean_score, response_method="predict"),
+        "study_f1": make_scorer(_cls.study_f1_score, response_method="predict"),
         "f1": make_fbeta_scorer(1.0, pos_label=pos_label),
         "f2": make_fbeta_scorer(2.0, pos_label=pos_label),
         "ptbxl_fbeta": make_scorer(ptbxl_fbeta_score, response_method="predict"),
@@ -142,6 +143,7 @@ def get_scorer_names() -> list[str]:
     return list(_SCORERS) + [n for n in _sk_get_scorer_names() if n not in _SCORERS]
 
 
+@fill_doc(returns_lr=_RETURNS_LR_DOC)
 def get_scorer(name):
     """Scorer from a name: the package's ECG scorers first, then scikit-learn's.
 
@@ -150,14 +152,7 @@ def get_scorer(name):
     name : str or callable
         A name from :func:`get_scorer_names`; a callable is returned as is.
 
-    Returns
-    -------
-    scorer : callable
-        A scikit-learn scorer ``scorer(estimator, X, y)``.
-
-    Examples
-    --------
-    >>> from sklearn.linear_model import LogisticRegression
+    %(returns_lr)s
     >>> from sklearn_ecg.metrics import get_scorer
     >>> X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
     >>> get_scorer("specificity")(LogisticRegression().fit(X, y), X, y)
@@ -194,15 +189,12 @@ def make_ecg_scorers(names=None, *, pos_label=1) -> dict:
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.model_selection import cross_validate
     >>> from sklearn_ecg.metrics import make_ecg_scorers
-    >>> rng = np.random.default_rng(0)
-    >>> y = np.repeat([0, 1], 20)
-    >>> X = y[:, None] + rng.normal(size=(40, 1))
-    >>> res = cross_validate(LogisticRegression(), X, y, cv=4,
-    ...                      scoring=make_ecg_scorers(["gmean", "roc_auc_macro"]))
+    >>> X, y = [[0.0], [1.0], [2.0], [3.0]] * 2, [0, 0, 1, 1] * 2
+    >>> scoring = make_ecg_scorers(["gmean", "roc_auc_macro"])
+    >>> res = cross_validate(LogisticRegression(), X, y, cv=2, scoring=scoring)
     >>> sorted(k for k in res if k.startswith("test_"))
     ['test_gmean', 'test_roc_auc_macro']
     """

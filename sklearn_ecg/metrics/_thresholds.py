@@ -17,14 +17,17 @@ probabilities of a held-out *validation* split (never the test split), then
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from sklearn.metrics import precision_recall_curve, roc_curve
 
 from ..utils import check_choice
+from ._classification import _warn_if_one_value
 
 _METHODS = ("f1", "youden", "gmean", "sensitivity")
+_UNTUNABLE = (
+    "class {c} has a single value in y_val, so no threshold can be tuned; keeping "
+    "0.5. Use a larger or stratified validation split."
+)
 
 
 def _best_f1(y, p):
@@ -127,13 +130,7 @@ def tune_thresholds(
     y, p, squeeze = _check_inputs(y_val, proba_val)
     thresholds = np.full(y.shape[1], 0.5)
     for c in range(y.shape[1]):
-        if np.unique(y[:, c]).size < 2:
-            warnings.warn(
-                f"class {c} has a single value in y_val, so no threshold can be "
-                "tuned; keeping 0.5. Use a larger or stratified validation split.",
-                UserWarning,
-                stacklevel=2,
-            )
+        if _warn_if_one_value(y[:, c], _UNTUNABLE.format(c=c), UserWarning, 3):
             continue
         if method == "f1":
             thresholds[c] = _best_f1(y[:, c], p[:, c])

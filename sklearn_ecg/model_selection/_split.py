@@ -33,6 +33,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import _num_samples, column_or_1d
 
 from ..utils import check_groups
+from ..utils._checks import check_label_matrix
 
 
 def _fold_set(folds, name):
@@ -290,13 +291,9 @@ def _as_label_matrix(y) -> np.ndarray:
     if y.ndim == 1:
         _, inverse = np.unique(y, return_inverse=True)
         return np.eye(inverse.max() + 1, dtype=bool)[inverse]
-    if y.ndim != 2 or not np.isin(y, (0, 1)).all():
-        raise ValueError(
-            f"y must be a 0/1 multi-hot matrix of shape (n_records, n_labels) or a 1-D"
-            f" class vector, got shape {y.shape}. Binarise labels with "
-            "sklearn.preprocessing.MultiLabelBinarizer."
-        )
-    return y.astype(bool)
+    return check_label_matrix(
+        y, "y", "multi-hot matrix of shape (n_records, n_labels) or a 1-D class vector"
+    )
 
 
 def _iterative_stratification(Y, n_splits, shuffle, random_state, groups=None):

@@ -43,7 +43,43 @@ def _projection(in_ch: int, out_ch: int, stride: int) -> nn.Module | None:
     return nn.Sequential(conv1d(in_ch, out_ch, 1, stride), nn.BatchNorm1d(out_ch))
 
 
-class BasicBlock1d(nn.Module):
+class _ResidualBlock1d(nn.Module):
+    """Residual block: ``conv{i}``/``bn{i}`` pairs, ReLU between, projection shortcut.
+
+    ``convs`` lists ``(kernel_size, stride)`` per convolution; the inner ones
+    have ``width`` channels, the last ``expansion * width``.
+    """
+
+    expansion = 1
+
+    def __init__(self, in_ch: int, width: int, convs):
+        super().__init__()
+        widths = [in_ch] + [width] * (len(convs) - 1) + [width * self.expansion]
+        for i, (kernel_size, stride) in enumerate(convs, start=1):
+            setattr(
+                self, f"conv{i}", conv1d(widths[i - 1], widths[i], kernel_size, stride)
+            )
+            setattr(self, f"bn{i}", nn.BatchNorm1d(widths[i]))
+        self.n_convs = len(convs)
+        self.relu = nn.ReLU(inplace=True)
+        stride = max(s for _, s in convs)
+        self.downsample = _projection(in_ch, widths[-1], stride)
+
+    def forward(self, x):
+        """Map ``(batch, in_ch, T)`` to ``(batch, out_ch, ceil(T / stride))``.
+
+        ``out_ch`` is ``expansion * width``.
+        """
+        identity = x if self.downsample is None else self.downsample(x)
+        out = x
+        for i in range(1, self.n_convs + 1):
+            out = getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(out))
+            if i < self.n_convs:
+                out = self.relu(out)
+        return self.relu(out + identity)
+
+
+class BasicBlock1d(_ResidualBlock1d):
     """Two-convolution residual block of ResNet-18/34, in 1-D.
 
     Parameters
@@ -63,26 +99,11 @@ class BasicBlock1d(nn.Module):
     torch.Size([2, 16, 50])
     """
 
-    expansion = 1
-
     def __init__(self, in_ch: int, width: int, stride: int = 1):
-        super().__init__()
-        self.conv1 = conv1d(in_ch, width, 3, stride)
-        self.bn1 = nn.BatchNorm1d(width)
-        self.conv2 = conv1d(width, width, 3)
-        self.bn2 = nn.BatchNorm1d(width)
-        self.relu = nn.ReLU(inplace=True)
-        self.downsample = _projection(in_ch, width, stride)
-
-    def forward(self, x):
-        """Map ``(batch, in_ch, T)`` to ``(batch, width, ceil(T / stride))``."""
-        identity = x if self.downsample is None else self.downsample(x)
-        out = self.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return self.relu(out + identity)
+        super().__init__(in_ch, width, [(3, stride), (3, 1)])
 
 
-class Bottleneck1d(nn.Module):
+class Bottleneck1d(_ResidualBlock1d):
     """Bottleneck residual block (torchvision v1.5: stride on the 3-tap conv), in 1-D.
 
     Parameters
@@ -105,24 +126,7 @@ class Bottleneck1d(nn.Module):
     expansion = 4
 
     def __init__(self, in_ch: int, width: int, stride: int = 1):
-        super().__init__()
-        out_ch = width * self.expansion
-        self.conv1 = conv1d(in_ch, width, 1)
-        self.bn1 = nn.BatchNorm1d(width)
-        self.conv2 = conv1d(width, width, 3, stride)
-        self.bn2 = nn.BatchNorm1d(width)
-        self.conv3 = conv1d(width, out_ch, 1)
-        self.bn3 = nn.BatchNorm1d(out_ch)
-        self.relu = nn.ReLU(inplace=True)
-        self.downsample = _projection(in_ch, out_ch, stride)
-
-    def forward(self, x):
-        """Map ``(batch, in_ch, T)`` to ``(batch, 4 * width, ceil(T / stride))``."""
-        identity = x if self.downsample is None else self.downsample(x)
-        out = self.relu(self.bn1(self.conv1(x)))
-        out = self.relu(self.bn2(self.conv2(out)))
-        out = self.bn3(self.conv3(out))
-        return self.relu(out + identity)
+        super().__init__(in_ch, width, [(1, 1), (3, stride), (1, 1)])
 
 
 def init_weights(module: nn.Module) -> None:

@@ -17,24 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils._docs import value_error_doc
+
 _PLAIN = (bool, int, float, str, type(None))
 _ARRAY_KINDS = "biufcUS"
 
 
+@value_error_doc("persistence", "load_model", '"no/such/folder"')
 class ModelFormatError(ValueError):
-    """A model cannot be saved as data, or a model folder is unreadable or unsafe.
-
-    Subclasses :class:`ValueError`, so ``except ValueError`` also catches it.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.persistence import ModelFormatError, load_model
-    >>> try:
-    ...     load_model("no/such/folder")
-    ... except ModelFormatError as exc:
-    ...     print(type(exc).__name__)
-    ModelFormatError
-    """
+    """A model cannot be saved as data, or a model folder is unreadable or unsafe."""
 
 
 class ArrayStore:

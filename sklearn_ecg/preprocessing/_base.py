@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import os
 import sys
 
@@ -11,6 +10,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ..utils import validate_ecg
+from ..utils._checks import is_finite_real
+from ..utils._docs import fill_doc
 
 # Records are processed in chunks of about this many samples (all leads and time
 # points), so scipy's float64 temporaries stay near 8 MiB each whatever the input.
@@ -85,18 +86,26 @@ def check_frequency(value, name: str, sfreq: float, *, allow_none: bool = False)
     if value is None and allow_none:
         return None
     nyquist = sfreq / 2.0
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
-        or not 0 < value < nyquist
-    ):
+    if not is_finite_real(value) or not 0 < value < nyquist:
         raise ValueError(
             f"{name} must be a frequency in Hz strictly between 0 and the Nyquist "
             f"frequency sfreq/2 = {nyquist:g} Hz (sfreq={sfreq:g}); got {value!r}. "
             f"Lower {name}, or pass the true sampling rate of your records as sfreq."
         )
     return float(value)
+
+
+#: The end of the Parameters and the Returns of every transformer's ``fit``.
+_FIT_TAIL_DOC = """\
+            ECG records; 2-D input is one lead.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+""".rstrip()
 
 
 class _BaseECGTransformer(TransformerMixin, BaseEstimator):
@@ -130,20 +139,14 @@ class _BaseECGTransformer(TransformerMixin, BaseEstimator):
     def _fit(self, X, params):
         return None
 
+    @fill_doc(fit_tail=_FIT_TAIL_DOC)
     def fit(self, X, y=None):
         """Validate the parameters and the input; learn statistics if any.
 
         Parameters
         ----------
         X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records; 2-D input is one lead.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted transformer.
+        %(fit_tail)s
         """
         params = self._check_params()
         self._fit_ndim = _input_ndim(X)

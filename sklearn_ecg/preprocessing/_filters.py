@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 from scipy import signal
 
 from ..utils import check_int, check_sfreq
+from ..utils._checks import is_finite_real
 from ._base import (
     INPUT_ATTRIBUTES,
     ShortRecordWarning,
@@ -197,12 +197,7 @@ class NotchFilter(_SOSFilter):
         freq = check_frequency(self.freq, "freq", sfreq)
         harmonics = check_int(self.harmonics, "harmonics")
         quality = self.quality
-        if (
-            isinstance(quality, bool)
-            or not isinstance(quality, numbers.Real)
-            or not np.isfinite(quality)
-            or quality <= 0
-        ):
+        if not is_finite_real(quality) or quality <= 0:
             raise ValueError(
                 f"quality must be a positive number, got {quality!r}. The notch "
                 "width is freq / quality Hz; pass e.g. quality=30.0."

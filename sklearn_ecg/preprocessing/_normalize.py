@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ..utils import check_choice
+from ..utils._checks import is_finite_real
 from ._base import _CHUNK_SAMPLES, INPUT_ATTRIBUTES, _BaseECGTransformer, apply_chunked
 
 _METHODS = ("zscore", "minmax", "robust", "l2", "log", "none")
@@ -129,12 +128,7 @@ class LeadNormalizer(_BaseECGTransformer):
         check_choice(self.method, "method", _METHODS)
         check_choice(self.scope, "scope", _SCOPES)
         eps = self.eps
-        if (
-            isinstance(eps, bool)
-            or not isinstance(eps, numbers.Real)
-            or not np.isfinite(eps)
-            or eps < 0
-        ):
+        if not is_finite_real(eps) or eps < 0:
             raise ValueError(
                 f"eps must be a finite number >= 0, got {eps!r}. Pass e.g. eps=1e-8."
             )

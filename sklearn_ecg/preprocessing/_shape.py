@@ -8,7 +8,13 @@ import numpy as np
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ..utils import STANDARD_LEADS, check_choice, check_int
-from ._base import INPUT_ATTRIBUTES, _BaseECGTransformer, apply_chunked
+from ..utils._docs import fill_doc
+from ._base import (
+    _FIT_TAIL_DOC,
+    INPUT_ATTRIBUTES,
+    _BaseECGTransformer,
+    apply_chunked,
+)
 
 _MODES = ("center", "start", "end")
 _PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
@@ -114,6 +120,7 @@ default="constant"
         check_choice(self.pad_mode, "pad_mode", _PAD_MODES)
         return check_int(self.n_times, "n_times")
 
+    @fill_doc(fit_tail=_FIT_TAIL_DOC)
     def fit(self, X, y=None):
         """Validate the parameters and the input.
 
@@ -121,14 +128,7 @@ default="constant"
         ----------
         X : array-like of shape (n_records, n_leads, n_times) or (n_records, \
 n_times), or list of ndarray of shape (n_leads, n_times_i)
-            ECG records; 2-D input is one lead.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted transformer.
+        %(fit_tail)s
         """
         if not _is_ragged_list(X):
             return super().fit(X, y)

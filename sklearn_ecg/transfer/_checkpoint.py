@@ -44,6 +44,7 @@ import numpy as np
 import torch
 
 from ..utils import to_json_safe
+from ..utils._docs import value_error_doc
 from ._fingerprint import TrainingFingerprint
 
 FORMAT_TAG = "sklearn-ecg-checkpoint"
@@ -52,20 +53,9 @@ _NOT_METADATA = ("state_dict", "sha256", "training_data")
 _TASKS = ("binary", "multiclass", "multilabel")
 
 
+@value_error_doc("transfer", "load_checkpoint", 'b"not a checkpoint"')
 class CheckpointError(ValueError):
-    """A checkpoint is unreadable, unsafe, tampered with or of the wrong format.
-
-    Subclasses :class:`ValueError`, so ``except ValueError`` also catches it.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.transfer import CheckpointError, load_checkpoint
-    >>> try:
-    ...     load_checkpoint(b"not a checkpoint")
-    ... except CheckpointError as exc:
-    ...     print(type(exc).__name__)
-    CheckpointError
-    """
+    """A checkpoint is unreadable, unsafe, tampered with or of the wrong format."""
 
 
 def state_dict_sha256(state_dict: dict[str, torch.Tensor]) -> str:

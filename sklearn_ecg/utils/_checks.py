@@ -9,6 +9,46 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
+
+def is_finite_real(value) -> bool:
+    """Whether ``value`` is a finite real number (``bool`` is not one).
+
+    Examples
+    --------
+    >>> from sklearn_ecg.utils._checks import is_finite_real
+    >>> is_finite_real(2.5), is_finite_real(True), is_finite_real(float("nan"))
+    (True, False, False)
+    """
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, numbers.Real)
+        and bool(np.isfinite(value))
+    )
+
+
+def check_label_matrix(
+    y,
+    name: str,
+    what: str = "multi-label indicator matrix of shape (n_records, n_classes)",
+) -> np.ndarray:
+    """Check ``y`` is a 2-D 0/1 matrix and return it as booleans.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.utils._checks import check_label_matrix
+    >>> check_label_matrix([[0, 1], [1, 1]], "y_true").tolist()
+    [[False, True], [True, True]]
+    """
+    y = np.asarray(y)
+    if y.ndim != 2 or not np.isin(y, (0, 1)).all():
+        raise ValueError(
+            f"{name} must be a 0/1 {what}, got shape {y.shape}; binarise labels "
+            "with sklearn.preprocessing.MultiLabelBinarizer."
+        )
+    return y.astype(bool)
+
 
 def check_int(value, name: str, minimum: int = 1, *, allow_none: bool = False):
     """Check an integer parameter is at least ``minimum`` and return it as int.

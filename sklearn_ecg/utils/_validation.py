@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from sklearn.utils.validation import validate_data
+
+from ._checks import is_finite_real
 
 #: The standard 12-lead order used by PTB-XL, CPSC2018 and most hospital exports.
 STANDARD_LEADS = (
@@ -180,12 +180,7 @@ def check_sfreq(sfreq, name: str = "sfreq") -> float:
     >>> check_sfreq(500)
     500.0
     """
-    if (
-        isinstance(sfreq, bool)
-        or not isinstance(sfreq, numbers.Real)
-        or not np.isfinite(sfreq)
-        or sfreq <= 0
-    ):
+    if not is_finite_real(sfreq) or sfreq <= 0:
         raise ValueError(
             f"{name} must be a positive sampling rate in Hz, got {sfreq!r}. Pass the "
             "rate of your recordings, e.g. sfreq=500.0."
