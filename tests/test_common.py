@@ -111,7 +111,12 @@ FACTORIES: dict = {
 }
 
 # Checks known to fail, per estimator class name, each with a one-line reason.
-EXPECTED_FAILURES: dict[str, dict[str, str]] = {}
+EXPECTED_FAILURES: dict[str, dict[str, str]] = {
+    "ECGClassifier": {
+        "check_methods_subset_invariance": "fails since the measured 'auto' "
+        "defaults were merged (see KNOWN_MERGE_FAILURES in tests/conftest.py)",
+    },
+}
 #: Public bases that are not estimators on their own (no architecture to build).
 BASES = {"ArchitectureClassifier"}
 
