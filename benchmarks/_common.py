@@ -22,13 +22,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "_out"
-#: The estimators' training defaults before issue 15 made the measured recipe the
-#: default; benchmarks whose committed results were measured with them pin them.
-OLD_DEFAULTS = {
-    "lr": 1e-3, "lr_schedule": None, "patience": 5, "batch_size": 64,
-    "validation_fraction": 0.1, "crop_length": None, "augment": None,
-    "inference": "center",
-}  # fmt: skip
 
 
 def add_common_args(parser, out=DEFAULT_OUT, aliases=()):

@@ -41,7 +41,7 @@ def worker(out, model, n, n_times, epochs):
     """One torchrun process: fit, and on rank 0 write time and probabilities."""
     import torch
 
-    from sklearn_ecg.classifiers import ECGClassifier
+    from sklearn_ecg.classifiers import PLAIN_TRAINING, ECGClassifier
 
     class NoBatchNorm(torch.nn.Module):
         def __init__(self, n_leads, n_times, n_outputs):
@@ -57,8 +57,11 @@ def worker(out, model, n, n_times, epochs):
     torch.set_num_threads(1)
     X, y = _data(n, n_times)
     module = NoBatchNorm if model == "no_batchnorm" else "resnet1d"
-    clf = ECGClassifier(module, max_epochs=epochs, batch_size=64, random_state=0,
-                        device="cpu", patience=None)  # fmt: skip
+    # The plain recipe: with crops and augmentation each process would draw
+    # its own random stream, and the equivalence could not be measured.
+    params = {**PLAIN_TRAINING, "patience": None}
+    clf = ECGClassifier(module, max_epochs=epochs, random_state=0, device="cpu",
+                        **params)  # fmt: skip
     start = time.perf_counter()
     clf.fit(X, y)
     seconds = time.perf_counter() - start

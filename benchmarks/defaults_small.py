@@ -40,17 +40,17 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import OLD_DEFAULTS, add_common_args, write_result
+from _common import add_common_args, write_result
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import RepeatedStratifiedKFold
-from transfer import load_ptbxl_task
+from transfer import load_ptbxl_task, split_parts
 
-from sklearn_ecg.classifiers import ECGResNetClassifier
+from sklearn_ecg.classifiers import PLAIN_TRAINING, ECGResNetClassifier
 from sklearn_ecg.metrics import t_interval
 
 SIZES = (60, 120, 240, 480)
 ARMS = {
-    "old_default": {**OLD_DEFAULTS, "base_width": 16},
+    "old_default": {**PLAIN_TRAINING, "base_width": 16},
     "split10": {"validation_fraction": 0.1, "batch_size": 64},
     "nosplit_b64": {"validation_fraction": None, "batch_size": 64},
     "nosplit_b16": {"validation_fraction": None, "batch_size": 16},
@@ -58,6 +58,14 @@ ARMS = {
 }
 #: What the defaults resolve to at every size of this benchmark.
 DEFAULT_IS = "nosplit_b16"
+
+
+def load_targets(sizes, prevalence=0.125, seed=0):
+    """The nested AF-vs-rest PTB-XL targets of ``transfer.py`` (the same draw)."""
+    task = load_ptbxl_task(None)
+    y, patients = task["y_all"], task["patients"]
+    target, _, _ = split_parts(y, patients, sizes, max(sizes), 0, prevalence, seed)
+    return {"X": task["X_all"], "y": y, "target_idx": target}
 
 
 def run(task, sizes, folds, arms, max_epochs=None, log=None):
@@ -139,7 +147,7 @@ def main(argv=None):
         max_epochs = None
         if args.quick:
             args.sizes, args.folds, max_epochs = [60], [1], 1
-        task = load_ptbxl_task(list(SIZES), 0.125, 0)
+        task = load_targets(list(SIZES))
         records = run(task, args.sizes, args.folds, args.arms, max_epochs, sys.stdout)
     results = {"records": records, "summary": summarize(records)}
     write_result(args.out, "defaults_small", vars(args), results)

@@ -18,14 +18,14 @@ import time
 import numpy as np
 import optuna
 import torch
-from _common import OLD_DEFAULTS, add_common_args, write_result
+from _common import add_common_args, write_result
 from optuna.distributions import FloatDistribution
 from optuna.pruners import MedianPruner, SuccessiveHalvingPruner
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
-from sklearn_ecg.classifiers import ECGResNetClassifier
+from sklearn_ecg.classifiers import PLAIN_TRAINING, ECGResNetClassifier
 from sklearn_ecg.datasets import make_ecg
 from sklearn_ecg.model_selection import OptunaSearchCV
 from sklearn_ecg.preprocessing import LeadNormalizer
@@ -35,7 +35,7 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 def make_pipe(max_epochs, device):
     params = {
-        **OLD_DEFAULTS, "depth": 18, "base_width": 8, "max_epochs": max_epochs,
+        **PLAIN_TRAINING, "depth": 18, "base_width": 8, "max_epochs": max_epochs,
         "patience": None,  # the comparison is about pruning, not early stopping
         "batch_size": 32, "validation_fraction": 0.2, "random_state": 0,
         "device": device,

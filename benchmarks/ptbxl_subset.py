@@ -69,7 +69,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import DEFAULT_OUT, OLD_DEFAULTS, add_common_args, write_result
+from _common import DEFAULT_OUT, add_common_args, write_result
 from joblib import Parallel, delayed
 from report import ensemble_table, zoo_table
 from sklearn.metrics import roc_auc_score
@@ -132,7 +132,7 @@ MODELS = {
     "old_default": (
         "ECGResNetClassifier",
         {"base_width": 16},
-        {**OLD_DEFAULTS, "max_epochs": 30},
+        {**classifiers.PLAIN_TRAINING, "max_epochs": 30},
     ),
 }  # fmt: skip
 #: Every architecture estimator with its defaults: no argument but the seed.

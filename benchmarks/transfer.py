@@ -51,10 +51,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import OLD_DEFAULTS, add_common_args, environment
+from _common import add_common_args, environment
 from report import transfer_grouped_table
 
 from sklearn_ecg.classifiers import (
+    PLAIN_TRAINING,
     ECGAttResNetClassifier,
     ECGCRNNClassifier,
     ECGResNetClassifier,
@@ -116,7 +117,7 @@ def _estimator(model, task, *, epochs, seed, **kwargs):
     cls, arch = MODELS[model]
     # Everything explicit (old defaults, then this benchmark's settings), so
     # the figures do not move when the estimators' defaults change.
-    params = OLD_DEFAULTS | TRAINING | {
+    params = PLAIN_TRAINING | TRAINING | {
         "max_epochs": epochs,
         "sfreq": task["sfreq"],
         "lead_names": task["lead_names"],

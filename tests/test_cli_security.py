@@ -171,7 +171,7 @@ def test_predictions_csv_neutralises_record_names_and_labels(
 ):
     from sklearn.pipeline import make_pipeline
 
-    from sklearn_ecg._cli import _commands
+    from sklearn_ecg._cli import _data
     from sklearn_ecg.classifiers import ECGResNetClassifier
     from sklearn_ecg.persistence import save_model
 
@@ -183,7 +183,7 @@ def test_predictions_csv_neutralises_record_names_and_labels(
     )
     save_model(make_pipeline(clf).fit(X, y), tmp_path / "m")
     data = ECGData(X=X, y=y, target_names=[], sfreq=100.0, record_ids=HOSTILE)
-    monkeypatch.setattr(_commands, "load_data", lambda *a, **k: data)
+    monkeypatch.setattr(_data, "load_data", lambda *a, **k: data)
     assert main(predict_argv(tmp_path / "m", tmp_path / "out")) == 0
     with (tmp_path / "out" / "predictions.csv").open(newline="") as fh:
         rows = list(csv.reader(fh))

@@ -79,6 +79,9 @@ for _name in list(FAST_PARAMS)[-9:]:
 # These learn check_classifiers_train's blobs (2 samples per "record") slowly.
 for _name in ["ECGAlexNetClassifier", "ECGAttResNetClassifier", "ECGXResNetClassifier"]:
     FAST_PARAMS[_name]["max_epochs"] = 12
+# The recurrent head is unstable at lr=1e-2 on the blobs (training accuracy
+# 0.77-0.97 with the epoch count); at 3e-3 it learns every variant (0.90-0.97).
+FAST_PARAMS["ECGCRNNClassifier"].update(max_epochs=12, lr=3e-3)
 
 
 # Constructors for estimators that cannot be built from defaults alone
@@ -113,8 +116,11 @@ FACTORIES: dict = {
 # Checks known to fail, per estimator class name, each with a one-line reason.
 EXPECTED_FAILURES: dict[str, dict[str, str]] = {
     "ECGClassifier": {
-        "check_methods_subset_invariance": "fails since the measured 'auto' "
-        "defaults were merged (see KNOWN_MERGE_FAILURES in tests/conftest.py)",
+        # float32 convolutions on a batch of 1 and a batch of 60 differ in the
+        # last bits (oneDNN picks its algorithm by batch size); one logit of
+        # -1.43e-4 moved by 5e-7, past rtol=1e-4. Probabilities agree to 1e-6.
+        "check_methods_subset_invariance": "float32 convolution results depend "
+        "on the batch size in the last bits (5e-7 on a logit near 0)",
     },
 }
 #: Public bases that are not estimators on their own (no architecture to build).

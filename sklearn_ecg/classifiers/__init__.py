@@ -4,6 +4,7 @@ from ._alexnet import ECGAlexNetClassifier
 from ._attresnet import ECGAttResNetClassifier
 from ._base import ECGClassifier
 from ._crnn import ECGCRNNClassifier
+from ._defaults import PLAIN_TRAINING
 from ._ensemble import ECGEnsembleClassifier
 from ._epoch import TrainingDivergedError
 from ._export import to_onnx, to_torchscript
@@ -36,6 +37,7 @@ __all__ = [
     "ECGVGGClassifier",
     "ECGXResNetClassifier",
     "FITTED_STATE",
+    "PLAIN_TRAINING",
     "TrainingDivergedError",
     "check_recording",
     "expected_recording",

@@ -15,6 +15,7 @@ import torch
 
 from ..augmentation._batch import batch_augment, batch_crop, is_batchable, valid_lengths
 from ..utils import check_choice
+from ._memmap import as_batch
 from ._train_transform import TrainTransform
 
 DATA_PATHS = ("auto", "batch", "host")
@@ -112,8 +113,11 @@ class DeviceBatches:
 
     def __init__(self, dataset, batch_size: int, device, seed: int):
         idx = np.asarray(dataset.indices)
-        if device.type == "cpu":  # no copy: index the caller's array per batch
-            self.X = torch.from_numpy(dataset._X)
+        if device.type == "cpu":  # no copy: index the caller's records per batch
+            # An in-memory float32 array is indexed as a tensor; a memory map or
+            # a RecordStack (X with X_val) is gathered batch by batch.
+            plain = type(dataset._X) is np.ndarray and dataset._X.dtype == np.float32
+            self.X = torch.from_numpy(dataset._X) if plain else dataset._X
             self.y = torch.from_numpy(dataset._y)
             self.rows = torch.from_numpy(idx)
         else:
@@ -124,7 +128,6 @@ class DeviceBatches:
         self.crop = None if tf is None or tf.crop is None else tf.crop.crop_length
         self.augmentation = None if tf is None else tf.augmentation
         self.sfreq = 0.0 if tf is None else tf.sfreq
-        self.lengths = valid_lengths(self.X) if self.crop is not None else None
         self.batch_size = int(batch_size)
         self.device = device
         self.generator = torch.Generator(device=device).manual_seed(int(seed))
@@ -138,9 +141,12 @@ class DeviceBatches:
             torch.randperm(len(self.rows), generator=gen, device=self.device)
         ]
         for rows in order.split(self.batch_size):
-            xb = self.X[rows].to(torch.float32)  # memory maps may be integer
-            if self.crop is not None:
-                xb = batch_crop(xb, self.lengths[rows], self.crop, gen)
+            if isinstance(self.X, torch.Tensor):
+                xb = self.X[rows].to(torch.float32)
+            else:  # memory maps may be integer: cast one batch at a time
+                xb = torch.from_numpy(as_batch(self.X[rows.numpy()]))
+            if self.crop is not None:  # lengths per batch: never a full-size mask
+                xb = batch_crop(xb, valid_lengths(xb), self.crop, gen)
             if self.augmentation is not None:
                 xb = batch_augment(self.augmentation, xb, gen, self.sfreq)
             yield xb.contiguous(), self.y[rows]

@@ -26,6 +26,8 @@ to ``fit`` when it is not:
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from ..augmentation import Compose, basic_augmentation, paper_augmentation
@@ -45,6 +47,20 @@ MIN_VALID_PER_CLASS = 10
 #: ``batch_size="auto"``: batches of SMALL_BATCH below SMALL_COHORT training
 #: records, else LARGE_BATCH.
 SMALL_COHORT, SMALL_BATCH, LARGE_BATCH = 1000, 16, 64
+
+
+#: The plain training settings: no crops, no augmentation, a constant learning
+#: rate, a 10 % early-stopping split, batches of 64 and centre inference (the
+#: package's defaults before the measured recipe). An ablation baseline for
+#: benchmarks, and fast, stable settings for API tests on tiny data:
+#: ``ECGResNetClassifier(**PLAIN_TRAINING)``.
+PLAIN_TRAINING = MappingProxyType(
+    {
+        "lr": 1e-3, "lr_schedule": None, "patience": 5, "batch_size": 64,
+        "validation_fraction": 0.1, "crop_length": None, "augment": None,
+        "inference": "center",
+    }
+)  # fmt: skip
 
 
 def is_auto(value) -> bool:

@@ -83,7 +83,8 @@ def set_fitted_state(est, state: dict, state_dict: dict, device=None) -> None:
     freezing, criterion and optimizer follow the estimator's rules), without the
     warm start and without touching the global random state; then the saved
     history is restored and ``state_dict`` is loaded strictly. The optimizer
-    starts afresh (its moments are not saved).
+    starts afresh (its moments are not saved), so a later ``partial_fit``
+    starts a new learning-rate schedule instead of resuming the saved one.
 
     Parameters
     ----------

@@ -123,7 +123,13 @@ class TrainingLoopMixin:
         has_valid = state.get("has_valid", False)
         cbs = [("epoch_timer", EpochTimer())]
         if self.verbose:
-            cbs.append(("progress_bar", ProgressBar()))
+            # skorch's "auto" count divides by net.batch_size, which may be
+            # "auto" here: give it the resolved number of batches instead.
+            valid = state.get("valid")
+            n_valid = 0 if valid is None else -(-len(valid) // self.batch_size_)
+            n_batches = state.get("steps_per_epoch", 0) + n_valid
+            bar = ProgressBar(batches_per_epoch=n_batches or "count")
+            cbs.append(("progress_bar", bar))
         cbs += [
             ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
             ("valid_loss", PassthroughScoring(name="valid_loss")),
@@ -134,6 +140,11 @@ class TrainingLoopMixin:
                 ("early_stopping", make_early_stopping(self.patience, self.max_epochs))
             )
         ratio = self.backbone_lr_ratio
+        done = _batches_done(self.history_)
+        opt = self.__dict__.get("optimizer_")
+        groups = [] if opt is None else opt.param_groups
+        if done and any("initial_lr" not in g for g in groups):
+            done = None  # a fresh optimizer (a loaded model): a new schedule
         sched = make_lr_scheduler(
             self.lr_schedule,
             # One-cycle peaks per parameter group: keep the backbone's lower rate.
@@ -141,7 +152,7 @@ class TrainingLoopMixin:
             max_epochs=self.max_epochs,
             steps_per_epoch=state.get("steps_per_epoch", 1),
             # skorch resumes a schedule at the batches already in the history.
-            done_steps=_batches_done(self.history_),
+            done_steps=done,
             monitor="valid_loss" if has_valid else "train_loss",
         )
         if sched is not None:

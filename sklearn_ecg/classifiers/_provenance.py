@@ -40,10 +40,15 @@ def record_training_data(est, X, *, groups=None, record_ids=None, extra_X=None):
                 f"{name} has {len(values)} entries but X has {n} records; pass one "
                 "id per record, in the order of X."
             )
-    seen = X if extra_X is None else np.concatenate([X, extra_X])
-    fp = TrainingFingerprint.from_data(seen)
+    # Hashed record by record (a memory-mapped X and X_val are never joined
+    # into one in-memory copy).
+    hashes = TrainingFingerprint.from_data(X).signal_hashes
+    n_seen = n
+    if extra_X is not None:
+        extra = TrainingFingerprint.from_data(extra_X).signal_hashes
+        hashes, n_seen = np.union1d(hashes, extra), n + len(extra_X)
     est.training_fingerprint_ = TrainingFingerprint(
-        fp.signal_hashes, None, record_ids, groups, len(seen)
+        hashes, None, record_ids, groups, n_seen
     )
     # The ids describe X only; with X_val the guard compares signals alone.
     ids = {"record_ids": record_ids, "groups": groups} if extra_X is None else {}

@@ -102,7 +102,9 @@ class TrialPruningCallback(Callback):
             raise ValueError(
                 f"TrialPruningCallback: monitor={self.monitor!r} is not in the net's "
                 f"history; this epoch has {sorted(row)}. Pass a key that is written "
-                "every epoch (a 'valid_*' key needs a validation split, train_split)."
+                "every epoch: a 'valid_*' key needs a validation split, so set the "
+                "estimator's validation_fraction (e.g. 0.2; 'auto' holds out none "
+                "on small training sets) or prune on monitor='train_loss'."
             )
         value = float(row[self.monitor])
         if _infer_lower_is_better(self.monitor, self.lower_is_better):

@@ -120,7 +120,7 @@ def make_lr_scheduler(
     max_epochs: int,
     steps_per_epoch: int,
     monitor: str = "valid_loss",
-    done_steps: int = 0,
+    done_steps: int | None = 0,
 ) -> LRScheduler | None:
     """Build the skorch ``LRScheduler`` for a named schedule.
 
@@ -139,9 +139,11 @@ def make_lr_scheduler(
         Optimiser steps per epoch (batches per epoch).
     monitor : str, default="valid_loss"
         History key watched by ``"plateau"``.
-    done_steps : int, default=0
+    done_steps : int or None, default=0
         Optimiser steps already in the history: skorch resumes the schedule
-        there (``partial_fit``), so one-cycle covers them too.
+        there (``partial_fit``), so one-cycle covers them too. None starts a
+        new schedule whatever the history holds (an optimizer built afresh,
+        e.g. for a model loaded from a folder, has no schedule to resume).
 
     Returns
     -------
@@ -156,17 +158,20 @@ def make_lr_scheduler(
     """
     if name is None:
         return None
+    restart = {"last_epoch": -1} if done_steps is None else {}
     if name == "onecycle":
         return LRScheduler(
             policy=torch.optim.lr_scheduler.OneCycleLR,
             max_lr=lr,
-            total_steps=max(1, max_epochs * steps_per_epoch + done_steps),
+            total_steps=max(1, max_epochs * steps_per_epoch + (done_steps or 0)),
             step_every="batch",
+            **restart,
         )
     if name == "cosine":
         return LRScheduler(
-            policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs
-        )
+            policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs,
+            **restart,
+        )  # fmt: skip
     if name == "plateau":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)

@@ -80,14 +80,17 @@ def test_auto_picks_the_batch_path_and_falls_back(monkeypatch):
     spy = Spy(monkeypatch)
     _clf(max_epochs=1).fit(X, Y)  # crops + augmentation: vectorised
     _clf(max_epochs=1, num_workers=1).fit(X, Y)  # workers: DataLoader
-    ECGResNetClassifier(base_width=4, max_epochs=1).fit(X, Y)  # nothing to vectorise
+    ECGResNetClassifier(base_width=4, max_epochs=1).fit(X, Y)  # default recipe
+    _clf(max_epochs=1, crop_length=None, augment=None).fit(X, Y)  # nothing to do
 
     class Mine(A.Augmentation):
         def apply(self, x, rng, sfreq):
             return x
 
     _clf(max_epochs=1, augment=[Mine()]).fit(X, Y)  # a user's per-record transform
-    assert spy.kinds == ["DeviceBatches", "DataLoader", "DataLoader", "DataLoader"]
+    assert spy.kinds == [
+        "DeviceBatches", "DataLoader", "DeviceBatches", "DataLoader", "DataLoader"
+    ]
 
 
 @pytest.mark.parametrize(

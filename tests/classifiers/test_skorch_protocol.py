@@ -10,15 +10,9 @@ import torch
 from skorch import NeuralNetClassifier
 from skorch.callbacks import Checkpoint, EpochScoring, LoadInitState, LRScheduler
 
-from sklearn_ecg.classifiers import ECGClassifier, ECGResNetClassifier
+from sklearn_ecg.classifiers import PLAIN_TRAINING, ECGClassifier, ECGResNetClassifier
 
-# The training settings these tests were written for (before the measured defaults).
-OLD_DEFAULTS = {
-    "lr": 1e-3, "lr_schedule": None, "patience": 5, "batch_size": 64,
-    "validation_fraction": 0.1, "crop_length": None, "augment": None,
-    "inference": "center",
-}  # fmt: skip
-TINY = {**OLD_DEFAULTS, "base_width": 4, "max_epochs": 2, "random_state": 0}
+TINY = {**PLAIN_TRAINING, "base_width": 4, "max_epochs": 2, "random_state": 0}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +53,7 @@ def test_epoch_scoring_roc_auc(data):
 def test_lr_scheduler_callback(data):
     X, y = data
     sched = LRScheduler(torch.optim.lr_scheduler.StepLR, step_size=1, gamma=0.5)
-    est = ECGResNetClassifier(**TINY, lr=1e-3, callbacks=[sched]).fit(X, y)
+    est = ECGResNetClassifier(**{**TINY, "lr": 1e-3}, callbacks=[sched]).fit(X, y)
     assert est.history[:, "event_lr"] == [1e-3, 5e-4]
 
 

@@ -11,7 +11,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from skorch.callbacks import Callback
 
-from sklearn_ecg.classifiers import ECGResNetClassifier, save_pretrained
+from sklearn_ecg.classifiers import PLAIN_TRAINING, ECGResNetClassifier, save_pretrained
 from sklearn_ecg.transfer import (
     Checkpoint,
     CheckpointError,
@@ -21,13 +21,7 @@ from sklearn_ecg.transfer import (
 )
 
 LEADS = ["I", "II", "III"]
-# The training settings these tests were written for (before the measured defaults).
-OLD_DEFAULTS = {
-    "lr": 1e-3, "lr_schedule": None, "patience": 5, "batch_size": 64,
-    "validation_fraction": 0.1, "crop_length": None, "augment": None,
-    "inference": "center",
-}  # fmt: skip
-FAST = dict(**OLD_DEFAULTS) | dict(
+FAST = dict(**PLAIN_TRAINING) | dict(
     base_width=4,
     max_epochs=2,
     batch_size=16,
@@ -349,10 +343,9 @@ def test_tampered_checkpoint_is_refused_at_fit(pretrained, target, tmp_path):
 def test_one_cycle_schedule_keeps_the_backbone_ratio(pretrained, target):
     _, _, handle = pretrained
     est = ECGResNetClassifier(
-        **{**FAST, "max_epochs": 1, "lr": 1e-2},
+        **{**FAST, "max_epochs": 1, "lr": 1e-2, "lr_schedule": "onecycle"},
         warm_start_from=handle,
         backbone_lr_ratio=0.1,
-        lr_schedule="onecycle",
     ).fit(*target)
     peaks = [g["max_lr"] for g in est.optimizer_.param_groups]
     assert peaks == pytest.approx([1e-3, 1e-2])

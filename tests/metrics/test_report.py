@@ -68,7 +68,7 @@ def test_report_with_a_fitted_ecg_classifier():
     X[y == 1, 0, 20:30] += 3.0
     clf = ECGResNetClassifier(
         base_width=4, max_epochs=3, batch_size=8, lr=1e-2, validation_fraction=None,
-        random_state=0, verbose=0,
+        random_state=0, verbose=0, augment=None, lr_schedule=None,  # 3 quick epochs
     )  # fmt: skip
     rep = repeated_cv_report(
         clf, X, y, cv=StratifiedKFold(2, shuffle=True, random_state=0)

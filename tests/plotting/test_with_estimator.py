@@ -20,8 +20,9 @@ def fitted():
     X = rng.normal(size=(40, 3, 96)).astype(np.float32)
     X[y == 1, 0, 40:50] += 2.0
     clf = ECGResNetClassifier(
-        base_width=4, max_epochs=3, batch_size=8, random_state=0, verbose=0
-    )
+        base_width=4, max_epochs=3, batch_size=8, random_state=0, verbose=0,
+        validation_fraction=0.25,  # a validation curve to draw
+    )  # fmt: skip
     return clf.fit(X, y), X
 
 

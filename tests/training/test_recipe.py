@@ -141,7 +141,6 @@ def test_defaults_are_bit_identical_to_every_option_off():
     base = _clf().fit(X, Y).predict_proba(X)
     off = _clf(
         weight_averaging=None, mixup=None, cutmix=None, label_smoothing=0.0,
-        data_path="host",
     ).fit(X, Y).predict_proba(X)  # fmt: skip
     np.testing.assert_array_equal(base, off)
 
