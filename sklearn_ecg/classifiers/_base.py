@@ -20,10 +20,9 @@ from ..training import (
 from . import _defaults, _distributed, _params
 from ._data import train_valid_split
 from ._distributed import DistributedMixin
-from ._epoch import check_finite_logits
-from ._inference import score_windows
+from ._inference import predict_logits
 from ._loop import TrainingLoopMixin
-from ._memmap import RecordStack, as_batch, validate_records
+from ._memmap import RecordStack, validate_records
 from ._predict import PredictionMixin
 from ._provenance import merge_training_data, record_training_data
 from ._recipe import make_mixer
@@ -257,30 +256,9 @@ class ECGClassifier(
         """Logits ``(n_records, n_outputs)`` for validated 3-D float32 ``X``.
 
         The one place every prediction path (and validation scoring) gets its
-        logits from: batched forward passes in eval mode, without gradients or
-        augmentation. A crop-trained model scores each record by windows of
-        ``crop_length_`` samples combined as ``inference`` says.
+        logits from; see :func:`~sklearn_ecg.classifiers._inference.predict_logits`.
         """
-        self._set_training(False)
-        step = max(int(self.batch_size_), 1)
-        crop = self.crop_length_
-
-        def forward(xb):
-            with torch.no_grad():
-                xb = torch.from_numpy(as_batch(xb))
-                return self.infer(xb).float().cpu().numpy()
-
-        if crop is None:
-            logits = np.concatenate(
-                [forward(X[i : i + step]) for i in range(0, len(X), step)]
-            )
-        else:
-            # Arguments checked once at the start of fit (check_windowing).
-            stride = self.inference_stride or max(crop // 2, 1)
-            inference = _defaults.resolve_inference(self.inference, crop)
-            logits = score_windows(forward, X, crop, inference, stride, step)
-        check_finite_logits(self, logits)
-        return logits
+        return predict_logits(self, X)
 
     def validation_step(self, batch, **fit_params):
         """Score a validation batch exactly as :meth:`predict` would (no augment)."""

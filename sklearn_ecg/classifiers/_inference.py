@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import torch
 
 from ..augmentation._crop import valid_length
 from ..utils import check_choice, check_int
+from ._defaults import resolve_inference
+from ._epoch import check_finite_logits
+from ._memmap import as_batch
 
 INFERENCE_MODES = ("center", "sliding_mean", "sliding_max")
 
@@ -156,3 +160,45 @@ def score_windows(forward, X, crop_length, inference, stride, batch_size):
     for i in range(len(X)):
         combined[i] = reduce(logits[owner == i], axis=0)
     return combined
+
+
+def predict_logits(est, X) -> np.ndarray:
+    """Logits ``(n_records, n_outputs)`` of a fitted estimator for validated ``X``.
+
+    Batched forward passes in eval mode, without gradients or augmentation. A
+    crop-trained model scores each record by windows of ``crop_length_``
+    samples combined as its ``inference`` says; non-finite logits raise
+    :class:`~sklearn_ecg.classifiers.TrainingDivergedError`.
+
+    Parameters
+    ----------
+    est : ECGClassifier
+        The fitted (or being fitted) estimator.
+    X : ndarray of shape (n_records, n_leads, n_times)
+        Validated records (a memory map is read batch by batch).
+
+    Returns
+    -------
+    logits : ndarray of shape (n_records, n_outputs)
+    """
+    est._set_training(False)
+    step = max(int(est.batch_size_), 1)
+    crop = est.crop_length_
+
+    def forward(xb):
+        with torch.no_grad():
+            xb = torch.from_numpy(as_batch(xb))
+            return est.infer(xb).float().cpu().numpy()
+
+    if crop is None:
+        logits = np.concatenate(
+            [forward(X[i : i + step]) for i in range(0, len(X), step)]
+        )
+    else:
+        # Arguments checked once at the start of fit (check_windowing).
+        stride = est.inference_stride or max(crop // 2, 1)
+        logits = score_windows(
+            forward, X, crop, resolve_inference(est.inference, crop), stride, step
+        )
+    check_finite_logits(est, logits)
+    return logits

@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..training._heads import TASK_HEADS, logits_to_proba
 from ..utils import match_recording
+from ..utils._docs import fill_doc
 from ._memmap import validate_records
 from ._recording import fitted_recording
 
@@ -23,6 +24,16 @@ def proba_to_labels(proba, task, classes, threshold):
     if task == "binary":
         return classes[(proba[:, 1] >= threshold).astype(int)]
     return (proba >= threshold).astype(int)
+
+
+_PREDICT_X_DOC = """\
+        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
+            ECG records shaped like the training data.
+        sfreq : float, default=None
+            Sampling rate of ``X`` in Hz, checked against the estimator's.
+        lead_names : sequence of str, default=None
+            Lead names of ``X``, put in the estimator's order by name; see
+            :func:`sklearn_ecg.utils.match_recording`."""
 
 
 class PredictionMixin:
@@ -57,18 +68,13 @@ class PredictionMixin:
         head = "softmax" if self.task_ == "multiclass" else "sigmoid"
         return logits_to_proba(torch.from_numpy(logits), head).numpy()
 
+    @fill_doc(predict_X=_PREDICT_X_DOC)
     def decision_function(self, X, *, sfreq=None, lead_names=None):
         """Raw logits: ``(n,)`` for binary tasks, ``(n, n_outputs)`` otherwise.
 
         Parameters
         ----------
-        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records shaped like the training data.
-        sfreq : float, default=None
-            Sampling rate of ``X`` in Hz, checked against the estimator's.
-        lead_names : sequence of str, default=None
-            Lead names of ``X``, put in the estimator's order by name; see
-            :func:`sklearn_ecg.utils.match_recording`.
+        %(predict_X)s
 
         Returns
         -------
@@ -79,18 +85,13 @@ class PredictionMixin:
         logits = self._predict_logits(X)
         return logits[:, 0] if self.task_ == "binary" else logits
 
+    @fill_doc(predict_X=_PREDICT_X_DOC)
     def predict_proba(self, X, *, sfreq=None, lead_names=None):
         """Class probabilities.
 
         Parameters
         ----------
-        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records shaped like the training data.
-        sfreq : float, default=None
-            Sampling rate of ``X`` in Hz, checked against the estimator's.
-        lead_names : sequence of str, default=None
-            Lead names of ``X``, put in the estimator's order by name; see
-            :func:`sklearn_ecg.utils.match_recording`.
+        %(predict_X)s
 
         Returns
         -------
@@ -102,18 +103,13 @@ class PredictionMixin:
         logits = self._predict_logits(X)
         return logits_to_proba(torch.from_numpy(logits), TASK_HEADS[self.task_]).numpy()
 
+    @fill_doc(predict_X=_PREDICT_X_DOC)
     def predict(self, X, *, sfreq=None, lead_names=None):
         """Predicted labels using ``threshold_`` (binary, multi-label) or argmax.
 
         Parameters
         ----------
-        X : array-like of shape (n_records, n_leads, n_times) or (n_records, n_times)
-            ECG records shaped like the training data.
-        sfreq : float, default=None
-            Sampling rate of ``X`` in Hz, checked against the estimator's.
-        lead_names : sequence of str, default=None
-            Lead names of ``X``, put in the estimator's order by name; see
-            :func:`sklearn_ecg.utils.match_recording`.
+        %(predict_X)s
 
         Returns
         -------
