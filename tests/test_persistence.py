@@ -437,3 +437,44 @@ def test_allow_pickle_does_not_bypass_a_manifest(saved, tmp_path):
     (folder / "model.joblib").write_bytes(pickle.dumps(Evil(marker)))
     load_model(folder, allow_pickle=True)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("target", ["binary", "multilabel"])
+def test_an_ensemble_round_trips_as_data(target, data, tmp_path):
+    X, y = data
+    if target == "multilabel":
+        y = np.random.default_rng(2).integers(0, 2, size=(len(X), 3))
+    members = [
+        ("resnet", C.ECGResNetClassifier(**TINY_ARCH["ECGResNetClassifier"], **TRAIN)),
+        ("alexnet", C.ECGAlexNetClassifier(**TINY_ARCH["ECGAlexNetClassifier"], **TRAIN)),
+    ]
+    pipe = Pipeline(
+        [("norm", P.LeadNormalizer()),
+         ("clf", C.ECGEnsembleClassifier(members, seeds=2, threshold=0.4))]
+    ).fit(X, y)  # fmt: skip
+    save_model(pipe, tmp_path)
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"model.pt", "model-1.pt", "model-2.pt", "model-3.pt"} <= names
+    assert not any(n.endswith((".pkl", ".joblib")) for n in names)
+    loaded = load_model(tmp_path)
+    np.testing.assert_array_equal(loaded.predict_proba(X), pipe.predict_proba(X))
+    np.testing.assert_array_equal(loaded.predict(X), pipe.predict(X))
+    ens = loaded[-1]
+    assert [type(m).__name__ for m in ens.estimators_] == [
+        "ECGResNetClassifier", "ECGResNetClassifier",
+        "ECGAlexNetClassifier", "ECGAlexNetClassifier",
+    ]  # fmt: skip
+    assert ens.get_params(deep=False)["seeds"] == 2
+    assert np.all(np.asarray(ens.threshold_) == 0.4)
+    assert repr(loaded) == repr(pipe)
+
+
+def test_an_edited_ensemble_entry_is_refused(data, tmp_path):
+    X, y = data
+    member = C.ECGResNetClassifier(**TINY_ARCH["ECGResNetClassifier"], **TRAIN)
+    save_model(C.ECGEnsembleClassifier([("r", member)]).fit(X, y), tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest["model"]["fitted"]["__class__"] = {"type": "scalar", "value": 1}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelFormatError, match="not fitted state"):
+        load_model(tmp_path)

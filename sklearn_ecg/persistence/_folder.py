@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ._codec import ArrayStore, ModelFormatError, decode, encode
+from ._ensemble import ENSEMBLE, decode_ensemble, encode_ensemble
 from ._state import (
     check_state_keys,
     class_name,
@@ -72,13 +73,9 @@ class _Writer:
             return {"class": name, "params": self._params(params, where),
                     "steps": [[str(s), self.node(est, f"step {s!r}")]
                               for s, est in steps]}  # fmt: skip
-        if name == "sklearn_ecg.classifiers.ECGEnsembleClassifier":
-            raise ModelFormatError(
-                f"{where} is an ECGEnsembleClassifier, which save_model cannot "
-                "store as data yet: save each fitted member (ensemble.estimators_) "
-                "with save_model and rebuild the ensemble from them, or pickle it "
-                "(joblib) only for readers you trust."
-            )
+        if name == ENSEMBLE:
+            check_is_fitted(obj)
+            return encode_ensemble(self, obj, params, where)
         check_is_fitted(obj)
         out = {"class": name, "params": self._params(params, where)}
         state = fitted_state(obj)
@@ -381,6 +378,8 @@ class _Reader:
         params = self._params(spec.get("params"), where)
         if spec["class"] == "sklearn.pipeline.Pipeline":
             return cls(steps=self._steps(spec.get("steps"), where), **params)
+        if spec["class"] == ENSEMBLE:
+            return decode_ensemble(self, spec, where)
         try:
             obj = cls(**params)
         except TypeError as exc:
