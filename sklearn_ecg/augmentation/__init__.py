@@ -8,20 +8,17 @@ explicit :class:`numpy.random.Generator`; the classifiers apply them (through
 from ._augment import (
     AmplitudeScale,
     Augmentation,
-    BaselineWander,
     Compose,
     GaussianNoise,
     Identity,
     LeadDropout,
     OneOf,
     PolarityFlip,
-    SineNoise,
-    SquarePulse,
     TimeDropout,
     TimeShift,
-    check_nyquist,
 )
 from ._crop import RandomCrop
+from ._periodic import BaselineWander, SineNoise, SquarePulse, check_nyquist
 from ._recipes import basic_augmentation, paper_augmentation
 
 __all__ = [

@@ -10,11 +10,12 @@ their input in place.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import torch
+
+from ..utils._docs import fill_doc
 
 
 def _as_like(values: np.ndarray, x):
@@ -24,92 +25,30 @@ def _as_like(values: np.ndarray, x):
     return values.astype(x.dtype, copy=False)
 
 
-def _uniform(rng: np.random.Generator, bounds) -> float:
-    low, high = bounds
-    return float(rng.uniform(low, high))
-
-
-def _wave_draw(x, rng: np.random.Generator, sfreq: float, amplitude, freq):
-    """Sample times (s) of ``x`` and one amplitude then one frequency (Hz) draw.
-
-    Frequencies are drawn below the Nyquist frequency ``sfreq / 2`` (see
-    :func:`check_nyquist`).
-    """
-    t = np.arange(x.shape[-1]) / sfreq
-    low, high = freq
-    return t, _uniform(rng, amplitude), _uniform(rng, (low, min(high, sfreq / 2)))
-
-
-def _leaves(augmentation):
-    """Yield the transforms inside ``Compose``/``OneOf`` trees."""
-    children = getattr(augmentation, "transforms", None)
-    if children is None:
-        yield augmentation
-        return
-    for child in children:
-        yield from _leaves(child)
-
-
-def check_nyquist(augmentation, sfreq: float) -> None:
-    """Check the frequency ranges of an augmentation against ``sfreq / 2``.
-
-    Transforms with a ``freq`` range in Hz (``SineNoise``, ``SquarePulse``,
-    ``BaselineWander``) draw their frequency below the Nyquist frequency: a
-    range reaching above it is clipped to it, with a warning; a range lying
-    wholly at or above it is an error. The classifiers call this in ``fit``.
-
-    Parameters
-    ----------
-    augmentation : Augmentation
-        A transform, or a ``Compose``/``OneOf`` of transforms.
-    sfreq : float
-        Sampling rate of the records in Hz.
-
-    Raises
-    ------
-    ValueError
-        If a ``freq`` range starts at or above ``sfreq / 2``.
-
-    Warns
-    -----
-    UserWarning
-        Naming each transform whose range is clipped.
+#: The end of an augmentation's docstring up to its example's own lines.
+_P_AND_IMPORTS = """\
+    p : float, default=0.5
+        Probability of applying the transform.
 
     Examples
     --------
-    >>> import warnings
-    >>> from sklearn_ecg.augmentation import check_nyquist, paper_augmentation
-    >>> check_nyquist(paper_augmentation(), 100.0)  # 50 Hz square wave: at Nyquist
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     check_nyquist(paper_augmentation(), 50.0)
-    >>> "clipped to 25 Hz" in str(caught[0].message)
-    True
+    >>> import numpy as np
+    >>> from sklearn_ecg.augmentation import {name}"""
+
+
+def _augmentation_doc(**fragments: str):
+    """Complete an augmentation's docstring from shared fragments.
+
+    Its line ``%(p_and_imports)s`` becomes the entry of ``p`` (default 0.5), the
+    Examples heading and the imports of numpy and the class; any other line
+    ``%(name)s`` becomes ``fragments[name]`` (see ``utils._docs.fill_doc``).
     """
-    nyquist = float(sfreq) / 2
-    clipped = []
-    for leaf in _leaves(augmentation):
-        freq = getattr(leaf, "freq", None)
-        if freq is None:
-            continue
-        low, high = freq
-        name = f"{type(leaf).__name__}(freq=({low:g}, {high:g}))"
-        if low >= nyquist:
-            raise ValueError(
-                f"{name} draws frequencies at or above the Nyquist frequency "
-                f"{nyquist:g} Hz of sfreq={sfreq:g} Hz. Lower its freq range below "
-                f"{nyquist:g} Hz, leave it out, or train on records sampled faster."
-            )
-        if high > nyquist:
-            clipped.append(name)
-    if clipped:
-        warnings.warn(
-            f"{', '.join(clipped)} reach above the Nyquist frequency {nyquist:g} Hz "
-            f"of sfreq={sfreq:g} Hz: their frequencies are clipped to {nyquist:g} Hz. "
-            f"Pass freq=(low, {nyquist:g}) or less to silence this.",
-            UserWarning,
-            stacklevel=3,
-        )
+
+    def decorate(cls):
+        tail = _P_AND_IMPORTS.format(name=cls.__name__)
+        return fill_doc(p_and_imports=tail, **fragments)(cls)
+
+    return decorate
 
 
 class Augmentation:
@@ -170,6 +109,7 @@ class Identity(Augmentation):
         return x
 
 
+@_augmentation_doc()
 class GaussianNoise(Augmentation):
     """Add white Gaussian noise of standard deviation ``std``.
 
@@ -177,13 +117,7 @@ class GaussianNoise(Augmentation):
     ----------
     std : float, default=0.05
         Noise standard deviation, in signal units.
-    p : float, default=0.5
-        Probability of applying the transform.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.augmentation import GaussianNoise
+    %(p_and_imports)s
     >>> out = GaussianNoise(std=1.0, p=1.0)(np.zeros((12, 5000)),
     ...                                     np.random.default_rng(0), 500.0)
     >>> round(float(out.std()), 1)
@@ -199,6 +133,7 @@ class GaussianNoise(Augmentation):
         return x + _as_like(rng.normal(0.0, self.std, size=tuple(x.shape)), x)
 
 
+@_augmentation_doc()
 class AmplitudeScale(Augmentation):
     """Multiply by a gain drawn uniformly in ``scale`` (per lead or shared).
 
@@ -208,13 +143,7 @@ class AmplitudeScale(Augmentation):
         Range of the gain.
     per_lead : bool, default=False
         Draw an independent gain for every lead.
-    p : float, default=0.5
-        Probability of applying the transform.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.augmentation import AmplitudeScale
+    %(p_and_imports)s
     >>> out = AmplitudeScale((2.0, 2.0), p=1.0)(np.ones((1, 3)),
     ...                                         np.random.default_rng(0), 500.0)
     >>> out.tolist()
@@ -233,40 +162,7 @@ class AmplitudeScale(Augmentation):
         return x * _as_like(gain, x)
 
 
-class BaselineWander(Augmentation):
-    """Add a slow sinusoidal drift (respiration-like baseline wander).
-
-    Parameters
-    ----------
-    amplitude : tuple of float, default=(0.05, 0.5)
-        Range of the drift amplitude.
-    freq : tuple of float, default=(0.05, 0.5)
-        Range of the drift frequency in Hz.
-    p : float, default=0.5
-        Probability of applying the transform.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.augmentation import BaselineWander
-    >>> out = BaselineWander(p=1.0)(np.zeros((2, 5000)), np.random.default_rng(0),
-    ...                             500.0)
-    >>> bool(np.abs(out).max() <= 0.5)
-    True
-    """
-
-    def __init__(self, amplitude=(0.05, 0.5), freq=(0.05, 0.5), p: float = 0.5):
-        super().__init__(p)
-        self.amplitude = amplitude
-        self.freq = freq
-
-    def apply(self, x, rng, sfreq):
-        """Add the drift, with a random phase per lead."""
-        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
-        phase = rng.uniform(0, 2 * np.pi, size=(x.shape[0], 1))
-        return x + _as_like(amp * np.sin(2 * np.pi * f * t + phase), x)
-
-
+@_augmentation_doc()
 class TimeShift(Augmentation):
     """Shift all leads in time by up to ``max_shift`` seconds, filling with zeros.
 
@@ -274,13 +170,7 @@ class TimeShift(Augmentation):
     ----------
     max_shift : float, default=0.2
         Largest shift in seconds, in either direction.
-    p : float, default=0.5
-        Probability of applying the transform.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.augmentation import TimeShift
+    %(p_and_imports)s
     >>> out = TimeShift(0.01, p=1.0)(np.ones((1, 100)), np.random.default_rng(0),
     ...                              100.0)
     >>> int((out == 0).sum())
@@ -305,18 +195,13 @@ class TimeShift(Augmentation):
         return out
 
 
+@_augmentation_doc()
 class PolarityFlip(Augmentation):
     """Multiply every lead by −1 (amplitude inversion, not time reversal).
 
     Parameters
     ----------
-    p : float, default=0.5
-        Probability of applying the transform.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.augmentation import PolarityFlip
+    %(p_and_imports)s
     >>> PolarityFlip(p=1.0)(np.ones((1, 2)), np.random.default_rng(0), 500.0).tolist()
     [[-1.0, -1.0]]
     """
@@ -329,6 +214,7 @@ class PolarityFlip(Augmentation):
         return -x
 
 
+@_augmentation_doc()
 class TimeDropout(Augmentation):
     """Zero the same random time points in every lead (the rest is not rescaled).
 
@@ -336,13 +222,7 @@ class TimeDropout(Augmentation):
     ----------
     rate : float, default=0.1
         Probability that a time point is zeroed.
-    p : float, default=0.5
-        Probability of applying the transform.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.augmentation import TimeDropout
+    %(p_and_imports)s
     >>> out = TimeDropout(0.1, p=1.0)(np.ones((12, 5000)),
     ...                               np.random.default_rng(0), 500.0)
     >>> round(float((out[0] == 0).mean()), 1)
@@ -359,6 +239,7 @@ class TimeDropout(Augmentation):
         return x * _as_like(keep[None, :].astype(np.float32), x)
 
 
+@_augmentation_doc()
 class LeadDropout(Augmentation):
     """Zero whole leads independently with probability ``rate``.
 
@@ -366,13 +247,7 @@ class LeadDropout(Augmentation):
     ----------
     rate : float, default=0.2
         Probability that a lead is zeroed.
-    p : float, default=0.5
-        Probability of applying the transform.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.augmentation import LeadDropout
+    %(p_and_imports)s
     >>> out = LeadDropout(1.0, p=1.0)(np.ones((3, 4)), np.random.default_rng(0), 1.0)
     >>> float(out.sum())
     0.0
@@ -386,81 +261,6 @@ class LeadDropout(Augmentation):
         """Zero the drawn leads."""
         keep = rng.random(x.shape[0]) >= self.rate
         return x * _as_like(keep[:, None].astype(np.float32), x)
-
-
-class _PeriodicNoise(Augmentation):
-    """Add a periodic wave of random amplitude and frequency to every lead."""
-
-    def __init__(self, amplitude, freq, p: float):
-        super().__init__(p)
-        self.amplitude = amplitude
-        self.freq = freq
-
-    def apply(self, x, rng, sfreq):
-        """Add the wave."""
-        t, amp, f = _wave_draw(x, rng, sfreq, self.amplitude, self.freq)
-        return x + _as_like(self._wave(2 * np.pi * f * t, amp)[None, :], x)
-
-
-class SineNoise(_PeriodicNoise):
-    """Add ``a·sin(2πft)`` (zero phase) to every lead; f in Hz.
-
-    Parameters
-    ----------
-    amplitude : tuple of float, default=(0.25, 1.0)
-        Range of ``a`` (the paper's values).
-    freq : tuple of float, default=(0.5, 10.0)
-        Range of ``f`` in Hz (the paper's 0.001–0.02 cycles/sample at 500 Hz).
-    p : float, default=0.5
-        Probability of applying the transform.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.augmentation import SineNoise
-    >>> out = SineNoise((1.0, 1.0), (1.0, 1.0), p=1.0)(
-    ...     np.zeros((1, 500)), np.random.default_rng(0), 500.0)
-    >>> round(float(out.max()), 3)
-    1.0
-    """
-
-    def __init__(self, amplitude=(0.25, 1.0), freq=(0.5, 10.0), p: float = 0.5):
-        super().__init__(amplitude, freq, p)
-
-    @staticmethod
-    def _wave(phase, amp):
-        return amp * np.sin(phase)
-
-
-class SquarePulse(_PeriodicNoise):
-    """Add a ±a square wave of frequency f (50 % duty cycle) to every lead.
-
-    Parameters
-    ----------
-    amplitude : tuple of float, default=(0.005, 0.02)
-        Range of ``a`` (the paper's values).
-    freq : tuple of float, default=(0.5, 50.0)
-        Range of ``f`` in Hz (the paper's 0.001–0.1 cycles/sample at 500 Hz).
-    p : float, default=0.5
-        Probability of applying the transform.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_ecg.augmentation import SquarePulse
-    >>> out = SquarePulse((0.01, 0.01), p=1.0)(np.zeros((1, 500)),
-    ...                                        np.random.default_rng(0), 500.0)
-    >>> sorted(set(np.round(out[0], 3).tolist()))
-    [-0.01, 0.01]
-    """
-
-    def __init__(self, amplitude=(0.005, 0.02), freq=(0.5, 50.0), p: float = 0.5):
-        super().__init__(amplitude, freq, p)
-
-    @staticmethod
-    def _wave(phase, amp):
-        # sign(sin) is scipy.signal.square at 50 % duty, except exactly at zeros.
-        return np.where(np.sin(phase) >= 0, amp, -amp)
 
 
 class Compose(Augmentation):

@@ -16,6 +16,7 @@ import math
 import torch
 
 from . import _augment as aug
+from . import _periodic as wave
 
 
 def _uniform(gen, shape, bounds, like):
@@ -51,7 +52,7 @@ def _periodic(t, x, gen, sfreq):
     amp = _uniform(gen, (b, 1, 1), t.amplitude, x)
     f = _uniform(gen, (b, 1, 1), t.freq, x)
     sin = torch.sin(2 * math.pi * f * _times(x, sfreq))
-    if isinstance(t, aug.SquarePulse):
+    if isinstance(t, wave.SquarePulse):
         return x + torch.where(sin >= 0, amp, -amp)
     return x + amp * sin
 
@@ -102,9 +103,9 @@ _KERNELS = {
     aug.Identity: lambda t, x, gen, sfreq: x,
     aug.GaussianNoise: _gaussian,
     aug.AmplitudeScale: _gain,
-    aug.BaselineWander: _wander,
-    aug.SineNoise: _periodic,
-    aug.SquarePulse: _periodic,
+    wave.BaselineWander: _wander,
+    wave.SineNoise: _periodic,
+    wave.SquarePulse: _periodic,
     aug.TimeShift: _shift,
     aug.PolarityFlip: lambda t, x, gen, sfreq: -x,
     aug.TimeDropout: _time_dropout,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import _augment as aug
+from . import _periodic as wave
 
 
 def paper_augmentation() -> aug.OneOf:
@@ -33,8 +34,8 @@ def paper_augmentation() -> aug.OneOf:
             aug.PolarityFlip(p=1.0),
             aug.TimeDropout(0.1, p=1.0),
             aug.LeadDropout(0.2, p=1.0),
-            aug.SineNoise(p=1.0),
-            aug.SquarePulse(p=1.0),
+            wave.SineNoise(p=1.0),
+            wave.SquarePulse(p=1.0),
         ]
     )
 
@@ -57,7 +58,7 @@ def basic_augmentation() -> aug.Compose:
         [
             aug.GaussianNoise(),
             aug.AmplitudeScale(),
-            aug.BaselineWander(),
+            wave.BaselineWander(),
             aug.TimeShift(),
         ]
     )

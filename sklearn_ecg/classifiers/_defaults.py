@@ -31,6 +31,7 @@ from types import MappingProxyType
 import numpy as np
 
 from ..augmentation import Compose, basic_augmentation, paper_augmentation
+from ..utils._docs import fill_doc
 
 #: Length of the ``crop_length="auto"`` training crops, in seconds.
 AUTO_CROP_SECONDS = 2.5
@@ -63,22 +64,34 @@ PLAIN_TRAINING = MappingProxyType(
 )  # fmt: skip
 
 
+_RECORD_DOC = """\
+    sfreq : float or None
+        Sampling rate in Hz, if known.
+    n_times : int
+        Samples per training record."""
+
+#: Docstring entries of the functions that derive a default from the records.
+_DOCS = {
+    "record": _RECORD_DOC,
+    "record_parameters": f"""\
+    Parameters
+    ----------
+{_RECORD_DOC}
+
+    Returns
+    -------""",
+}
+
+
 def is_auto(value) -> bool:
     return isinstance(value, str) and value == "auto"
 
 
+@fill_doc(**_DOCS)
 def auto_crop_length(sfreq: float | None, n_times: int) -> int | None:
     """Return the crop length that ``crop_length="auto"`` gives.
 
-    Parameters
-    ----------
-    sfreq : float or None
-        Sampling rate in Hz, if known.
-    n_times : int
-        Samples per training record.
-
-    Returns
-    -------
+    %(record_parameters)s
     crop_length : int or None
         ``round(2.5 * sfreq)`` with a sampling rate, else ``n_times // 4``; None
         (whole records) when that is under 64 samples or over half the record.
@@ -97,18 +110,11 @@ def auto_crop_length(sfreq: float | None, n_times: int) -> int | None:
     return int(crop)
 
 
+@fill_doc(**_DOCS)
 def augmentation_sfreq(sfreq: float | None, n_times: int) -> float:
     """Return the rate that augmentations convert Hz and seconds with.
 
-    Parameters
-    ----------
-    sfreq : float or None
-        Sampling rate in Hz, if known.
-    n_times : int
-        Samples per training record.
-
-    Returns
-    -------
+    %(record_parameters)s
     rate : float
         ``sfreq``, or ``n_times / 10``: records of unknown rate span 10 s.
 
@@ -146,6 +152,7 @@ def resolve_augment(augment):
     return augment
 
 
+@fill_doc(**_DOCS)
 def resolve_windowing(crop_length, inference, sfreq, n_times: int):
     """Resolve ``crop_length="auto"`` and ``inference="auto"``.
 
@@ -153,10 +160,7 @@ def resolve_windowing(crop_length, inference, sfreq, n_times: int):
     ----------
     crop_length, inference : object
         The estimator's arguments.
-    sfreq : float or None
-        Sampling rate in Hz, if known.
-    n_times : int
-        Samples per training record.
+    %(record)s
 
     Returns
     -------

@@ -10,11 +10,22 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ..metrics._thresholds import tune_thresholds
+from ..utils._docs import fill_doc
 from ._predict import proba_to_labels
 from ._targets import encode_like, indicator
 
 VOTING = ("soft", "logit")
 TUNED = ("f1", "youden", "gmean")
+
+#: The one parameter of the prediction methods, and the Returns heading.
+_X_RETURNS_DOC = """\
+        Parameters
+        ----------
+        X : array-like
+            Records shaped like the training data.
+
+        Returns
+        -------"""
 
 
 def _fit_member(est, X, y, X_val, y_val):
@@ -298,16 +309,11 @@ default=0.5
         proba = self._scores(X)
         return proba[:, 1] if self.task_ == "binary" else proba
 
+    @fill_doc(x_returns=_X_RETURNS_DOC)
     def predict_proba(self, X):
         """Averaged probabilities, shaped like the members' ``predict_proba``.
 
-        Parameters
-        ----------
-        X : array-like
-            Records shaped like the training data.
-
-        Returns
-        -------
+        %(x_returns)s
         proba : ndarray of shape (n_records, n_classes) or (n_records, n_labels)
             Binary: ``[1 - p, p]``; multiclass rows sum to 1; multi-label: one
             probability per label.
@@ -317,16 +323,11 @@ default=0.5
             proba = np.c_[1.0 - proba[:, 1], proba[:, 1]]
         return proba
 
+    @fill_doc(x_returns=_X_RETURNS_DOC)
     def decision_function(self, X):
         """Log-odds of the averaged probabilities (log-probabilities, multiclass).
 
-        Parameters
-        ----------
-        X : array-like
-            Records shaped like the training data.
-
-        Returns
-        -------
+        %(x_returns)s
         scores : ndarray of shape (n_records,) or (n_records, n_outputs)
             Larger means more likely positive / more likely class.
         """
@@ -335,16 +336,11 @@ default=0.5
             return np.log(np.clip(proba, 1e-12, None))
         return _logit(proba[:, 1] if self.task_ == "binary" else proba)
 
+    @fill_doc(x_returns=_X_RETURNS_DOC)
     def predict(self, X):
         """Labels from ``threshold_`` (binary, multi-label) or the argmax.
 
-        Parameters
-        ----------
-        X : array-like
-            Records shaped like the training data.
-
-        Returns
-        -------
+        %(x_returns)s
         y_pred : ndarray of shape (n_records,) or (n_records, n_labels)
             Class labels, or a 0/1 indicator matrix for multi-label tasks.
         """

@@ -11,7 +11,7 @@ from scipy.io import loadmat
 from sklearn.utils import Bunch
 
 from ..utils import STANDARD_LEADS, check_choice, check_sfreq
-from ._io import read_record
+from ._io import existing_folder, read_record
 from ._records import apply_length, duplicate_groups, load_records
 
 #: The nine CPSC2018 classes and the SNOMED-CT codes of the CinC 2020/2021 headers
@@ -261,11 +261,7 @@ def load_cpsc2018(
     check_choice(on_missing, "on_missing", ("raise", "skip"))
     if sfreq is not None:
         sfreq = check_sfreq(sfreq)
-    path = Path(path).expanduser()
-    if not path.is_dir():
-        raise FileNotFoundError(
-            f"CPSC2018 folder {str(path)!r} does not exist; pass the unpacked data set."
-        )
+    path = existing_folder(path, "CPSC2018 folder", "; pass the unpacked data set.")
     fmt = _detect_format(path) if format == "auto" else format
     read = _read_wfdb_layout if fmt == "wfdb" else _read_original_layout
     # Read uncut first so the frame can report each record's original length.

@@ -58,6 +58,48 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
     return Path(data_home).expanduser()
 
 
+def existing_folder(
+    path: str | os.PathLike, what: str, hint: str, *, resolve: bool = False
+) -> Path:
+    """Return ``path`` (``~`` expanded) as a :class:`~pathlib.Path` to a folder.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The folder a loader was given.
+    what : str
+        What the folder should hold, to start the message (``"PTB-XL folder"``).
+    hint : str
+        The rest of the message after "does not exist", punctuation included.
+    resolve : bool, default=False
+        Make the path absolute.
+
+    Returns
+    -------
+    path : Path
+        The folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` is not a folder.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.datasets._io import existing_folder
+    >>> existing_folder("/no/such/folder", "Record folder", ".")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: Record folder '/no/such/folder' does not exist.
+    """
+    path = Path(path).expanduser()
+    if resolve:
+        path = path.resolve()
+    if not path.is_dir():
+        raise FileNotFoundError(f"{what} {str(path)!r} does not exist{hint}")
+    return path
+
+
 def standard_lead_name(name: str) -> str:
     """Map a lead name to its standard spelling (``AVR`` -> ``aVR``); keep others."""
     key = str(name).strip().upper()

@@ -16,6 +16,7 @@ from sklearn.utils import Bunch
 from ..utils import check_choice
 from ._io import (
     cache_entry,
+    existing_folder,
     file_stamp,
     read_cache,
     read_record,
@@ -374,12 +375,13 @@ def load_ptbxl(
     _check_args(sampling_rate, task, min_likelihood, on_missing, drop_unlabeled)
     check_choice(mmap_mode, "mmap_mode", (None, "r", "c"))
     # Absolute paths: the cache manifest must not depend on the working directory.
-    path = Path(path).expanduser().resolve()
-    if not path.is_dir():
-        raise FileNotFoundError(
-            f"PTB-XL folder {str(path)!r} does not exist. Pass the folder of an "
-            "unpacked release, or use fetch_ptbxl() to download one."
-        )
+    path = existing_folder(
+        path,
+        "PTB-XL folder",
+        ". Pass the folder of an unpacked release, or use fetch_ptbxl() to "
+        "download one.",
+        resolve=True,
+    )
     options = {
         "task": task,
         "min_likelihood": float(min_likelihood),

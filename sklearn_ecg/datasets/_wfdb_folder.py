@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.utils import Bunch
 
 from ..utils import check_choice, check_sfreq
-from ._io import safe_join
+from ._io import existing_folder, safe_join
 from ._labels import check_cells, read_label_table, record_id, resolve_columns
 from ._records import duplicate_groups, load_records
 
@@ -164,12 +164,9 @@ def load_wfdb_folder(
     check_choice(on_missing, "on_missing", ("raise", "skip"))
     if sfreq is not None:
         sfreq = check_sfreq(sfreq)
-    path = Path(path).expanduser()
-    if not path.is_dir():
-        raise FileNotFoundError(
-            f"Record folder {str(path)!r} does not exist; pass the folder holding the "
-            ".hea files."
-        )
+    path = existing_folder(
+        path, "Record folder", "; pass the folder holding the .hea files."
+    )
     table = _read_table(
         _resolve_labels_path(labels, path), path, sep, record_column, label_columns,
         patient_column,

@@ -9,7 +9,19 @@ from sklearn.model_selection._split import GroupsConsumerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _num_samples
 
-from ._split import MultilabelStratifiedGroupKFold, check_groups
+from ..utils._docs import fill_doc
+from ._split import SPLIT_DOCS, MultilabelStratifiedGroupKFold, check_groups
+
+#: The parameters of both repeated splitters.
+_PARAMETERS_DOC = """\
+    Parameters
+    ----------
+    n_splits : int, default=5
+        Number of folds per repeat, at least 2 and at most the number of groups.
+    n_repeats : int, default=10
+        Number of repeats.
+    random_state : int, RandomState instance or None, default=None
+        Controls the shuffles; an int gives the same splits on every call."""
 
 
 class _RepeatedGroupSplits(GroupsConsumerMixin, BaseCrossValidator):
@@ -22,17 +34,14 @@ class _RepeatedGroupSplits(GroupsConsumerMixin, BaseCrossValidator):
         self.n_repeats = n_repeats
         self.random_state = random_state
 
+    @fill_doc(**SPLIT_DOCS)
     def split(self, X, y, groups=None):
         """Generate indices to split data into training and test set.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_records, ...)
-            Data; only its length is used.
+        %(x)s
         y : array-like of shape (n_records,) or (n_records, n_labels)
             Targets to stratify on.
-        groups : array-like of shape (n_records,)
-            Patient id (any hashable) of each record; required.
+        %(groups_required)s
 
         Yields
         ------
@@ -54,22 +63,17 @@ class _RepeatedGroupSplits(GroupsConsumerMixin, BaseCrossValidator):
             cv = self._splitter(n_splits=self.n_splits, shuffle=True, random_state=rng)
             yield from cv.split(X, y, codes)
 
+    @fill_doc(**SPLIT_DOCS)
     def get_n_splits(self, X=None, y=None, groups=None):
         """Return ``n_splits * n_repeats``.
 
-        Parameters
-        ----------
-        X, y, groups : object
-            Ignored; present for API compatibility.
-
-        Returns
-        -------
-        n_splits : int
+        %(ignored_returns)s
             The number of (train, test) pairs ``split`` yields.
         """
         return self.n_splits * self.n_repeats
 
 
+@fill_doc(parameters=_PARAMETERS_DOC)
 class RepeatedStratifiedGroupKFold(_RepeatedGroupSplits):
     """Stratified group K-fold repeated with different shuffles.
 
@@ -80,14 +84,7 @@ class RepeatedStratifiedGroupKFold(_RepeatedGroupSplits):
     group (patient) is on both sides of a split. For binary or multiclass ``y``;
     groups may be of any hashable type (``"p0"``, 17, ...).
 
-    Parameters
-    ----------
-    n_splits : int, default=5
-        Number of folds per repeat, at least 2 and at most the number of groups.
-    n_repeats : int, default=10
-        Number of repeats.
-    random_state : int, RandomState instance or None, default=None
-        Controls the shuffles; an int gives the same splits on every call.
+    %(parameters)s
 
     See Also
     --------
@@ -110,6 +107,7 @@ class RepeatedStratifiedGroupKFold(_RepeatedGroupSplits):
     _splitter = StratifiedGroupKFold
 
 
+@fill_doc(parameters=_PARAMETERS_DOC)
 class RepeatedMultilabelStratifiedGroupKFold(_RepeatedGroupSplits):
     """Multi-label stratified group K-fold repeated with different shuffles.
 
@@ -117,14 +115,7 @@ class RepeatedMultilabelStratifiedGroupKFold(_RepeatedGroupSplits):
     times with seeds drawn from ``random_state``: in every repeat each record is
     tested exactly once and no group (patient) is on both sides of a split.
 
-    Parameters
-    ----------
-    n_splits : int, default=5
-        Number of folds per repeat, at least 2 and at most the number of groups.
-    n_repeats : int, default=10
-        Number of repeats.
-    random_state : int, RandomState instance or None, default=None
-        Controls the shuffles; an int gives the same splits on every call.
+    %(parameters)s
 
     See Also
     --------

@@ -34,6 +34,37 @@ from sklearn.utils.validation import _num_samples, column_or_1d
 
 from ..utils import check_groups
 from ..utils._checks import check_label_matrix
+from ..utils._docs import fill_doc
+
+#: Docstring entries the splitters' ``split`` and ``get_n_splits`` share; fill a
+#: line ``%(name)s`` with :func:`~sklearn_ecg.utils._docs.fill_doc`.
+SPLIT_DOCS = {
+    "x": """\
+        Parameters
+        ----------
+        X : array-like of shape (n_records, ...)
+            Data; only its length is used.""",
+    "y_multilabel": """\
+        y : array-like of shape (n_records, n_labels) or (n_records,)
+            Multi-hot labels, or class labels.""",
+    "groups_required": """\
+        groups : array-like of shape (n_records,)
+            Patient id (any hashable) of each record; required.""",
+    "yields_folds": """\
+        Yields
+        ------
+        train, test : ndarray of int
+            Indices of the training and test records of each fold.""",
+    "ignored_returns": """\
+        Parameters
+        ----------
+        X, y, groups : object
+            Ignored; present for API compatibility.
+
+        Returns
+        -------
+        n_splits : int""",
+}
 
 
 def _fold_set(folds, name):
@@ -96,13 +127,11 @@ class PTBXLFoldSplit(GroupsConsumerMixin, BaseCrossValidator):
             )
         return train, test
 
+    @fill_doc(**SPLIT_DOCS)
     def split(self, X, y=None, groups=None):
         """Yield the one ``(train, test)`` index pair.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_records, ...)
-            Data; only its length is used.
+        %(x)s
         y : array-like, default=None
             Ignored.
         groups : array-like of shape (n_records,)
@@ -138,17 +167,11 @@ class PTBXLFoldSplit(GroupsConsumerMixin, BaseCrossValidator):
     def _iter_test_indices(self, X=None, y=None, groups=None):
         yield from (test for _, test in self.split(X, y, groups))
 
+    @fill_doc(**SPLIT_DOCS)
     def get_n_splits(self, X=None, y=None, groups=None):
         """Return the number of splits, always 1.
 
-        Parameters
-        ----------
-        X, y, groups : object
-            Ignored; present for API compatibility.
-
-        Returns
-        -------
-        n_splits : int
+        %(ignored_returns)s
             1.
         """
         return 1
@@ -210,23 +233,17 @@ class MultilabelStratifiedKFold(GroupsConsumerMixin, _BaseKFold):
         for k in range(self.n_splits):
             yield np.flatnonzero(fold_of == k)
 
+    @fill_doc(**SPLIT_DOCS)
     def split(self, X, y, groups=None):
         """Generate indices to split data into training and test set.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_records, ...)
-            Data; only its length is used.
-        y : array-like of shape (n_records, n_labels) or (n_records,)
-            Multi-hot labels, or class labels.
+        %(x)s
+        %(y_multilabel)s
         groups : array-like of shape (n_records,), default=None
             Patient id (any hashable) of each record; records of one group are
             kept together. None splits records.
 
-        Yields
-        ------
-        train, test : ndarray of int
-            Indices of the training and test records of each fold.
+        %(yields_folds)s
         """
         if y is None:
             raise ValueError(
@@ -265,22 +282,15 @@ class MultilabelStratifiedGroupKFold(MultilabelStratifiedKFold):
     [[2, 2], [2, 2]]
     """
 
+    @fill_doc(**SPLIT_DOCS)
     def split(self, X, y, groups=None):
         """Generate indices to split data into training and test set.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_records, ...)
-            Data; only its length is used.
-        y : array-like of shape (n_records, n_labels) or (n_records,)
-            Multi-hot labels, or class labels.
-        groups : array-like of shape (n_records,)
-            Patient id (any hashable) of each record; required.
+        %(x)s
+        %(y_multilabel)s
+        %(groups_required)s
 
-        Yields
-        ------
-        train, test : ndarray of int
-            Indices of the training and test records of each fold.
+        %(yields_folds)s
         """
         check_groups(groups, _num_samples(X))
         return super().split(X, y, groups)

@@ -11,6 +11,47 @@ import numbers
 
 import numpy as np
 
+from ._docs import fill_doc
+
+_NUMBER_PARAMETERS_DOC = """\
+    Parameters
+    ----------
+    value : object
+        The value received (``bool`` is refused).
+    name : str
+        Parameter name for the message."""
+
+
+def _check_doc(returns: str, what: str):
+    """Complete a check's docstring: Returns, Raises and the Examples' import.
+
+    The line ``%(returns_raises_imports)s`` becomes a Returns entry ``value`` of
+    type ``returns``, a Raises entry for the ValueError that names the
+    parameter, the value and ``what``, and the Examples heading with the import
+    of the check; ``%(number_parameters)s`` becomes the Parameters heading and
+    the entries of ``value`` (a number, not a bool) and ``name``.
+    """
+
+    def decorate(func):
+        return fill_doc(
+            number_parameters=_NUMBER_PARAMETERS_DOC,
+            returns_raises_imports=f"""\
+    Returns
+    -------
+    value : {returns}
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, the value and {what}.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.utils import {func.__name__}"""
+        )(func)
+
+    return decorate
+
 
 def is_finite_real(value) -> bool:
     """Whether ``value`` is a finite real number (``bool`` is not one).
@@ -50,32 +91,17 @@ def check_label_matrix(
     return y.astype(bool)
 
 
+@_check_doc("int or None", "the expected range")
 def check_int(value, name: str, minimum: int = 1, *, allow_none: bool = False):
     """Check an integer parameter is at least ``minimum`` and return it as int.
 
-    Parameters
-    ----------
-    value : object
-        The value received (``bool`` is refused).
-    name : str
-        Parameter name for the message.
+    %(number_parameters)s
     minimum : int, default=1
         Smallest accepted value.
     allow_none : bool, default=False
         Accept (and return) None.
 
-    Returns
-    -------
-    value : int or None
-
-    Raises
-    ------
-    ValueError
-        Naming the parameter, the value and the expected range.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.utils import check_int
+    %(returns_raises_imports)s
     >>> check_int(3, "order")
     3
     >>> check_int(0, "order")
@@ -98,6 +124,7 @@ def check_int(value, name: str, minimum: int = 1, *, allow_none: bool = False):
     return int(value)
 
 
+@_check_doc("float or None", "the interval")
 def check_float(
     value,
     name: str,
@@ -110,12 +137,7 @@ def check_float(
 ):
     """Check a real parameter lies in an interval and return it as float.
 
-    Parameters
-    ----------
-    value : object
-        The value received (``bool`` is refused).
-    name : str
-        Parameter name for the message.
+    %(number_parameters)s
     low, high : float or None, default=None
         Bounds of the interval (None: unbounded on that side).
     include_low, include_high : bool, default=True
@@ -123,18 +145,7 @@ def check_float(
     allow_none : bool, default=False
         Accept (and return) None.
 
-    Returns
-    -------
-    value : float or None
-
-    Raises
-    ------
-    ValueError
-        Naming the parameter, the value and the interval.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.utils import check_float
+    %(returns_raises_imports)s
     >>> check_float(0.5, "p", low=0, high=1)
     0.5
     >>> check_float(2, "p", low=0, high=1)
@@ -161,6 +172,7 @@ def check_float(
     return float(value)
 
 
+@_check_doc("object", "every accepted value")
 def check_choice(value, name: str, choices):
     """Check a parameter is one of ``choices`` and return it.
 
@@ -173,18 +185,7 @@ def check_choice(value, name: str, choices):
     choices : collection
         The accepted values (a set is listed sorted, a sequence in order).
 
-    Returns
-    -------
-    value : object
-
-    Raises
-    ------
-    ValueError
-        Naming the parameter, the value and every accepted value.
-
-    Examples
-    --------
-    >>> from sklearn_ecg.utils import check_choice
+    %(returns_raises_imports)s
     >>> check_choice("median", "method", ("mean", "median"))
     'median'
     >>> check_choice("max", "method", ("mean", "median"))
