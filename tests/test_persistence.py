@@ -445,9 +445,10 @@ def test_an_ensemble_round_trips_as_data(target, data, tmp_path):
     if target == "multilabel":
         y = np.random.default_rng(2).integers(0, 2, size=(len(X), 3))
     members = [
-        ("resnet", C.ECGResNetClassifier(**TINY_ARCH["ECGResNetClassifier"], **TRAIN)),
-        ("alexnet", C.ECGAlexNetClassifier(**TINY_ARCH["ECGAlexNetClassifier"], **TRAIN)),
-    ]
+        (name, getattr(C, cls)(**TINY_ARCH[cls], **TRAIN))
+        for name, cls in [("resnet", "ECGResNetClassifier"),
+                          ("alexnet", "ECGAlexNetClassifier")]
+    ]  # fmt: skip
     pipe = Pipeline(
         [("norm", P.LeadNormalizer()),
          ("clf", C.ECGEnsembleClassifier(members, seeds=2, threshold=0.4))]

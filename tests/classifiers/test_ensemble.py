@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 from sklearn_ecg.classifiers import ECGEnsembleClassifier, ECGResNetClassifier
-from sklearn_ecg.persistence import ModelFormatError, save_model
+from sklearn_ecg.persistence import save_model
 from sklearn_ecg.preprocessing import LeadNormalizer
 
 RNG = np.random.default_rng(0)
@@ -127,8 +127,15 @@ def test_member_without_predict_proba_is_refused():
         ECGEnsembleClassifier([("svm", LinearSVC())]).fit(X[:, 0], Y_BIN)
 
 
-def test_save_model_refuses_an_ensemble_clearly(tmp_path):
+def test_save_model_stores_an_ensemble_and_refuses_an_unfitted_one(tmp_path):
+    from sklearn.exceptions import NotFittedError
+
+    from sklearn_ecg.persistence import load_model
+
+    with pytest.raises(NotFittedError):
+        save_model(ECGEnsembleClassifier([("a", _member())]), tmp_path / "unfitted")
+    assert not (tmp_path / "unfitted" / "manifest.json").exists()
     ens = ECGEnsembleClassifier([("a", _member())]).fit(X, Y_BIN)
-    with pytest.raises(ModelFormatError, match="save each fitted member"):
-        save_model(ens, tmp_path)
-    assert not (tmp_path / "manifest.json").exists()
+    save_model(ens, tmp_path / "fitted")
+    loaded = load_model(tmp_path / "fitted")
+    np.testing.assert_array_equal(loaded.predict_proba(X), ens.predict_proba(X))
