@@ -63,6 +63,7 @@ from sklearn_ecg.classifiers import (
 from sklearn_ecg.datasets import load_ptbxl, make_ecg
 from sklearn_ecg.model_selection import RepeatedStratifiedGroupKFold, compare_arms
 from sklearn_ecg.preprocessing import FixedLength, LeadNormalizer
+from sklearn_ecg.transfer import signal_hashes
 from sklearn_ecg.utils import get_shared_data_dir, to_json_safe
 
 #: Three architectures of the paper, small enough for a shared CPU (100 Hz, 5 s).
@@ -171,13 +172,12 @@ def split_parts(y, patients, sizes, pool, tune_size, prevalence, seed):
     return target, tune, source
 
 
-def _signal_hashes(X, idx):
-    return {hashlib.blake2b(np.float32(X[i]).tobytes(), digest_size=16).hexdigest()
-            for i in idx}  # fmt: skip
-
-
 def check_disjoint(task):
-    """Count shared record ids, patients and identical signals between the parts."""
+    """Count shared record ids, patients and identical signals between the parts.
+
+    Signals are compared with the package's own content hash (the one the
+    overlap guard of ``warm_start_from`` uses, robust to float width and scale).
+    """
     parts = {"target": task["target_idx"][max(task["target_idx"])],
              "tuning": task["tune_idx"], "source": task["source_idx"]}  # fmt: skip
     X, ids, pats = task["X_all"], task["record_ids"], task["patients"]
@@ -187,7 +187,9 @@ def check_disjoint(task):
         out[f"{a}/{b}"] = {
             "records": len(set(ids[ia]) & set(ids[ib])),
             "patients": len(set(pats[ia]) & set(pats[ib])),
-            "identical_signals": len(_signal_hashes(X, ia) & _signal_hashes(X, ib)),
+            "identical_signals": len(
+                set(signal_hashes(X[ia]).tolist()) & set(signal_hashes(X[ib]).tolist())
+            ),
         }
     bad = {k: v for k, v in out.items() if any(v.values())}
     if bad:
