@@ -308,6 +308,7 @@ class ResumeCheckpoint(Callback):
             "rng": meta_rng,
             "callbacks": cb_meta,
             "scaler": None if scaler is None else _jsonable(scaler.state_dict()),
+            "threads": torch.get_num_threads(),
         }
         ckpt = {
             "format": FORMAT,
@@ -427,5 +428,14 @@ def run_partial_fit(est, X, y, fresh: bool) -> None:
             UserWarning, stacklevel=4,
         )  # fmt: skip
         epochs = max(est.max_epochs - done, 0)
+        threads = ckpt["meta"].get("threads")
+        if threads != torch.get_num_threads():
+            warnings.warn(
+                f"The checkpoint was written with {threads} torch threads and this "
+                f"process uses {torch.get_num_threads()}: CPU kernels may sum in "
+                "another order, so the resumed weights can differ in the last "
+                "bits from an uninterrupted fit (torch.set_num_threads).",
+                UserWarning, stacklevel=4,
+            )  # fmt: skip
     est._initialize_callbacks()  # with the resume callback and the history
     NeuralNetClassifier.partial_fit(est, X, y, epochs=epochs)
