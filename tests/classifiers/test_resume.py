@@ -1,4 +1,4 @@
-"""Fits that survive being killed: ``checkpoint_dir`` (sklearn_ecg.classifiers._resume)."""
+"""Fits that survive being killed: ``checkpoint_dir`` (classifiers._resume)."""
 
 import json
 import os
