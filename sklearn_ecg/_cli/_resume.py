@@ -11,8 +11,11 @@ its results.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
+
+from sklearn_ecg.classifiers._resume import ResumeCheckpointError
 
 from ._errors import CLIError
 
@@ -63,6 +66,18 @@ def fold_checkpoints(root: Path, arms: dict):
         return {"clf__checkpoint_dir": str(root / "cv" / slug / f"fold{k}")}
 
     return fold_params
+
+
+@contextlib.contextmanager
+def resume_errors():
+    """Turn a refused resume checkpoint into a one-line usage error."""
+    try:
+        yield
+    except ResumeCheckpointError as exc:
+        raise CLIError(
+            f"{exc} With the command line: run again without --resume to start "
+            "afresh (or with the arguments of the killed run)."
+        ) from exc
 
 
 def finish(root: Path) -> None:

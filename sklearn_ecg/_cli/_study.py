@@ -59,7 +59,7 @@ from ._report import (
     render_text_table,
     write_json,
 )
-from ._resume import add_resume_arg, finish, resume_root
+from ._resume import add_resume_arg, finish, resume_errors, resume_root
 
 TOP_KEYS = {
     "title",
@@ -256,15 +256,16 @@ def run(args) -> int:
             "checkpoint per model)."
         )
     root = resume_root(out, args.resume)
-    run_study(
-        source,
-        target,
-        plan,
-        out,
-        title=config.get("title", "sklearn-ecg study"),
-        checkpoints=given,
-        resume_dir=root,
-    )
+    with resume_errors():
+        run_study(
+            source,
+            target,
+            plan,
+            out,
+            title=config.get("title", "sklearn-ecg study"),
+            checkpoints=given,
+            resume_dir=root,
+        )
     finish(root)
     return 0
 

@@ -10,7 +10,13 @@ from ._build import checked_data, pipeline_from_args
 from ._compare import history_table
 from ._overlap import fit_params
 from ._report import prepare_out_dir, write_json
-from ._resume import add_resume_arg, finish, resume_root, with_checkpoint
+from ._resume import (
+    add_resume_arg,
+    finish,
+    resume_errors,
+    resume_root,
+    with_checkpoint,
+)
 
 
 def add_parser(subparsers):
@@ -31,7 +37,8 @@ def run(args) -> int:
     root = resume_root(out, args.resume)
     with_checkpoint(pipe, root, required=args.resume)
     start = time.perf_counter()
-    pipe.fit(data.X, data.y, **fit_params(data))
+    with resume_errors():
+        pipe.fit(data.X, data.y, **fit_params(data))
     seconds = time.perf_counter() - start
     paths = _model_io.save_model(pipe, out, training_X=data.X)
     clf = pipe[-1]

@@ -61,6 +61,22 @@ CHECKPOINT_DIR_PARAMETER = """\
         checkpoint."""
 
 
+class ResumeCheckpointError(ValueError):
+    """A resume checkpoint that ``fit`` cannot continue from.
+
+    Raised when ``checkpoint_dir/resume.pt`` is damaged or truncated, or was
+    written by a fit with other data, split, ``random_state`` or parameters. The
+    message names the file and the fix: delete it (to start afresh) or pass
+    another ``checkpoint_dir``.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.classifiers._resume import ResumeCheckpointError
+    >>> issubclass(ResumeCheckpointError, ValueError)
+    True
+    """
+
+
 def check_checkpoint_dir(est) -> None:
     """Validate ``checkpoint_dir`` (called by the one parameter check)."""
     folder = est.checkpoint_dir
@@ -212,12 +228,12 @@ class ResumeCheckpoint(Callback):
             if ckpt.get("format") != FORMAT:
                 raise ValueError(f"format {ckpt.get('format')!r}")
         except Exception as exc:
-            raise ValueError(
+            raise ResumeCheckpointError(
                 f"The resume checkpoint {self.path} cannot be read (damaged, "
                 f"truncated or not written by sklearn-ecg: {exc}). {fix}"
             ) from exc
         if meta["fingerprint"] != self.fingerprint:
-            raise ValueError(
+            raise ResumeCheckpointError(
                 f"The resume checkpoint {self.path} was written by a fit with other "
                 "data, split, random_state or parameters, so this fit cannot "
                 f"resume from it. {fix}"

@@ -15,7 +15,11 @@ import torch
 
 from sklearn_ecg.classifiers import PLAIN_TRAINING, ECGResNetClassifier
 from sklearn_ecg.classifiers._distributed import DistState
-from sklearn_ecg.classifiers._resume import ResumeCheckpoint, checkpoint_path
+from sklearn_ecg.classifiers._resume import (
+    ResumeCheckpoint,
+    ResumeCheckpointError,
+    checkpoint_path,
+)
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -137,7 +141,7 @@ def test_damaged_checkpoint_names_the_file_and_the_fix(data, tmp_path, damage):
     else:
         path.write_bytes(b"not a checkpoint" if damage == "garbage" else b"")
     est = ECGResNetClassifier(**TINY, checkpoint_dir=tmp_path)
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ResumeCheckpointError) as info:
         est.fit(X, y)
     msg = str(info.value)
     assert str(path) in msg and "cannot be read" in msg
