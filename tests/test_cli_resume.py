@@ -105,10 +105,10 @@ def _study_config(tmp_path, max_epochs):
 def test_study_resume_skips_finished_folds_and_resumes_the_killed_one(tmp_path):
     config = str(_study_config(tmp_path, max_epochs=25))
     killed, ref = tmp_path / "killed", tmp_path / "ref"
-    fold1 = killed / "resume" / "cv" / "resnet1d_scratch" / "fold1" / "resume.pt"
+    fold1 = killed / "resume" / "cv" / "00_resnet1d_scratch" / "fold1" / "resume.pt"
     _run_until(["study", config, "--out", str(killed), "--quiet", "--threads", "1"],
                fold1, 2)  # fmt: skip
-    fold0 = killed / "resume" / "cv" / "resnet1d_scratch" / "fold0" / "resume.pt"
+    fold0 = killed / "resume" / "cv" / "00_resnet1d_scratch" / "fold0" / "resume.pt"
     ckpt = torch.load(fold0, weights_only=True)
     assert json.loads(ckpt["meta"])["complete"]  # fold 0 finished: not refitted
     argv = ["study", config, "--quiet", "--threads", "1"]

@@ -12,6 +12,7 @@ its results.
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def fold_checkpoints(root: Path, arms: dict):
     def fold_params(arm, k):
         if "clf__checkpoint_dir" not in arms[arm].get_params(deep=True):
             return {}
-        slug = "".join(c if c.isalnum() else "_" for c in arm).strip("_").lower()
+        slug = re.sub(r"[^0-9a-zA-Z]+", "_", arm).strip("_").lower()
+        slug = f"{list(arms).index(arm):02d}_{slug}"  # distinct even if titles clash
         return {"clf__checkpoint_dir": str(root / "cv" / slug / f"fold{k}")}
 
     return fold_params
