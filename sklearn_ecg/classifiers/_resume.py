@@ -290,6 +290,8 @@ class ResumeCheckpoint(Callback):
         """Mark the checkpoint complete when the fit really finished."""
         if _finished(net):
             self.write(net, complete=True)
+        # Drop the generators: the fitted estimator keeps this callback.
+        self.generators, self.pending, self.saved = {}, {}, None
 
     def write(self, net, *, complete: bool) -> None:
         """Atomically write the checkpoint of ``net``'s current state."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from skorch.callbacks import Callback
 
 from sklearn_ecg.classifiers import PLAIN_TRAINING, ECGResNetClassifier
 from sklearn_ecg.classifiers._distributed import DistState
@@ -83,6 +84,53 @@ def test_sigkilled_fit_resumes_to_the_uninterrupted_weights(
     assert _same_weights(ref, res)  # bit-identical, not merely close
     assert res.history_[:, "train_loss"] == ref.history_[:, "train_loss"]
     np.testing.assert_array_equal(res.predict_proba(X), ref.predict_proba(X))
+
+
+class _DieAfterSecondEpoch(Callback):
+    """Stand-in for a kill after epoch 2's checkpoint (runs after the built-ins)."""
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == 2:
+            raise RuntimeError("killed")
+
+
+@pytest.mark.parametrize(
+    "recipe",
+    [
+        {"validation_fraction": None},
+        {"validation_fraction": 0.25, "mixup": 0.2, "weight_averaging": "swa"},
+        {"validation_fraction": 0.25, "lr_schedule": "plateau",
+         "weight_averaging": "ema", "data_path": "host", "cutmix": 1.0},
+    ],
+    ids=["default", "mixup-swa", "host-plateau-ema-cutmix"],
+)  # fmt: skip
+def test_interrupted_fit_resumes_bit_identically(tmp_path, recipe):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(24, 2, 256)).astype("float32")
+    y = np.arange(24) % 2
+    params = {"base_width": 4, "max_epochs": 3, "batch_size": 8, "device": "cpu",
+              "random_state": 0, **recipe}  # fmt: skip
+    ref = ECGResNetClassifier(**params).fit(X, y)
+    died = ECGResNetClassifier(
+        **params, checkpoint_dir=tmp_path, callbacks=[_DieAfterSecondEpoch()]
+    )
+    with pytest.raises(RuntimeError, match="killed"):
+        died.fit(X, y)
+    with pytest.warns(UserWarning, match="training epochs 3-3"):
+        res = ECGResNetClassifier(**params, checkpoint_dir=tmp_path).fit(X, y)
+    assert _same_weights(ref, res)
+    assert res.history_[:, "train_loss"] == ref.history_[:, "train_loss"]
+    assert len(res.history_) == 3
+
+
+def test_early_stopped_fit_is_finished(data, tmp_path):
+    X, y = data
+    params = {**TINY, "max_epochs": 30, "patience": 1, "validation_fraction": 0.25}
+    first = ECGResNetClassifier(**params, checkpoint_dir=tmp_path).fit(X, y)
+    assert len(first.history_) < 30  # stopped early
+    with pytest.warns(UserWarning, match="holds a finished fit"):
+        again = ECGResNetClassifier(**params, checkpoint_dir=tmp_path).fit(X, y)
+    assert _same_weights(first, again)
 
 
 def test_finished_checkpoint_returns_at_once(data, tmp_path):
