@@ -3,6 +3,8 @@
 It fits :func:`make_estimator` on :func:`make_data` with ``checkpoint_dir=DIR``;
 a callback sleeps after the second epoch, so that the test can SIGKILL it while
 it is training, with the second epoch's checkpoint on disk.
+
+``torchrun ... _resume_worker.py DIR ddp-MODE`` runs :func:`ddp_fit` instead.
 """
 
 import sys
@@ -41,7 +43,46 @@ class SleepAfterSecondEpoch(Callback):
             time.sleep(120)
 
 
+class DieAfterSecondEpoch(Callback):
+    """Every rank stops after epoch 2, its checkpoint written (a stand-in kill)."""
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == 2:
+            raise RuntimeError("killed")
+
+
+def ddp_fit(out, mode):
+    """A distributed fit: ``ref`` (no checkpoint), ``die`` or ``resume``."""
+    import json
+    import os
+    from pathlib import Path
+
+    import torch
+    from _ddp_worker import TinyNet, data
+
+    from sklearn_ecg.classifiers import PLAIN_TRAINING, ECGClassifier
+
+    out = Path(out)
+    X, y = data()
+    clf = ECGClassifier(
+        TinyNet, **{**PLAIN_TRAINING, "batch_size": 16}, max_epochs=4,
+        random_state=0, device="cpu",
+        callbacks=[DieAfterSecondEpoch()] if mode == "die" else None,
+        checkpoint_dir=None if mode == "ref" else str(out / "ckpt"),
+    )  # fmt: skip
+    try:
+        clf.fit(X, y)
+    except RuntimeError:
+        return
+    if int(os.environ.get("RANK", 0)) == 0:
+        (out / f"{mode}.json").write_text(json.dumps(clf.history_[:, "train_loss"]))
+        torch.save(clf.module_.state_dict(), out / f"{mode}.pt")
+
+
 if __name__ == "__main__":
+    if sys.argv[2].startswith("ddp-"):
+        ddp_fit(sys.argv[1], sys.argv[2][4:])
+        sys.exit()
     import torch
 
     torch.set_num_threads(1)  # as the test process (tests/conftest.py)

@@ -213,6 +213,29 @@ def test_partial_fit_neither_reads_nor_writes_the_checkpoint(data, tmp_path):
     assert checkpoint_path(tmp_path).read_bytes() == before
 
 
+@pytest.mark.slow
+def test_distributed_fit_resumes(tmp_path, monkeypatch):
+    for var in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
+        monkeypatch.delenv(var, raising=False)
+    env = {**os.environ, "OMP_NUM_THREADS": "1",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)])}  # fmt: skip
+    for mode in ("ref", "die", "resume"):
+        cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+               "--nproc_per_node", "2", str(HERE / "_resume_worker.py"),
+               str(tmp_path), f"ddp-{mode}"]  # fmt: skip
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+        assert run.returncode == 0, run.stderr[-3000:]
+        if mode == "die":
+            assert _epoch_on_disk(checkpoint_path(tmp_path / "ckpt")) == 2
+    assert "epochs 1-2 were done" in run.stderr
+    ref, res = (
+        json.loads((tmp_path / f"{m}.json").read_text()) for m in ("ref", "resume")
+    )
+    assert res == ref and len(res) == 4
+    a, b = (torch.load(tmp_path / f"{m}.pt") for m in ("ref", "resume"))
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
 def test_only_rank_zero_writes(tmp_path):
     cb = ResumeCheckpoint(tmp_path, "fp")
     net = types.SimpleNamespace(_fit_state={"dist": DistState(rank=1, world=2)})
