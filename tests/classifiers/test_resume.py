@@ -249,3 +249,15 @@ def test_no_checkpoint_dir_writes_nothing(data, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     est = ECGResNetClassifier(**TINY).fit(X, y)
     assert est.checkpoint_dir is None and not any(tmp_path.iterdir())
+
+
+def test_ensemble_members_get_their_own_checkpoint_folders(data, tmp_path):
+    from sklearn_ecg.classifiers import ECGEnsembleClassifier
+
+    X, y = data
+    member = ECGResNetClassifier(**{**TINY, "max_epochs": 1}, checkpoint_dir=tmp_path)
+    ens = ECGEnsembleClassifier([("a/../b", member)], seeds=2).fit(X, y)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_b_s0", "a_b_s1"]
+    with pytest.warns(UserWarning, match="finished fit"):
+        again = ECGEnsembleClassifier([("a/../b", member)], seeds=2).fit(X, y)
+    np.testing.assert_array_equal(again.predict_proba(X), ens.predict_proba(X))
