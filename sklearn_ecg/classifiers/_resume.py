@@ -57,8 +57,10 @@ CHECKPOINT_DIR_PARAMETER = """\
         parameters is refused (delete it, or pass another folder), and so is a
         damaged file. Needs an int ``random_state``. Only ``fit`` uses it
         (``partial_fit`` neither reads nor writes it); in a distributed fit only
-        rank 0 writes. Extra ``callbacks`` are not checkpointed. None: no
-        checkpoint."""
+        rank 0 writes. Extra ``callbacks`` are not checkpointed. A folder
+        belongs to one fit: give each fold or search candidate its own
+        (``compare_arms(fold_params=...)``; ``ECGEnsembleClassifier`` does it
+        for its members). See the scaling guide. None: no checkpoint."""
 
 
 class ResumeCheckpointError(ValueError):
