@@ -285,8 +285,15 @@ class ResumeCheckpoint(Callback):
 
     # --------------------------------------------------------------- write --
     def on_epoch_end(self, net, dataset_train=None, **kwargs):
-        """Write this epoch's checkpoint (rank 0 only)."""
-        self.write(net, complete=False)
+        """Write this epoch's checkpoint (rank 0 only).
+
+        Not after the last epoch: ``on_train_end`` writes the finished fit
+        then, after the end-of-training steps (best-epoch restore, weight
+        averaging); a kill in between resumes before the last epoch, so no
+        resumed fit ever starts at its end.
+        """
+        if len(net.history) < net.max_epochs:
+            self.write(net, complete=False)
 
     def on_train_end(self, net, **kwargs):
         """Mark the checkpoint complete when the fit really finished."""

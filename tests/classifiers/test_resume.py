@@ -238,7 +238,9 @@ def test_distributed_fit_resumes(tmp_path, monkeypatch):
 
 def test_only_rank_zero_writes(tmp_path):
     cb = ResumeCheckpoint(tmp_path, "fp")
-    net = types.SimpleNamespace(_fit_state={"dist": DistState(rank=1, world=2)})
+    net = types.SimpleNamespace(
+        _fit_state={"dist": DistState(rank=1, world=2)}, history=[], max_epochs=3
+    )
     cb.write(net, complete=False)
     cb.on_epoch_end(net)
     assert not any(tmp_path.iterdir())
