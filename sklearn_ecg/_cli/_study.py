@@ -225,6 +225,7 @@ def add_parser(subparsers):
     return p
 
 
+@resume_errors()
 def run(args) -> int:
     """Entry point of ``sklearn-ecg study``."""
     config = read_config(args.config)
@@ -256,16 +257,15 @@ def run(args) -> int:
             "checkpoint per model)."
         )
     root = resume_root(out, args.resume)
-    with resume_errors():
-        run_study(
-            source,
-            target,
-            plan,
-            out,
-            title=config.get("title", "sklearn-ecg study"),
-            checkpoints=given,
-            resume_dir=root,
-        )
+    run_study(
+        source,
+        target,
+        plan,
+        out,
+        title=config.get("title", "sklearn-ecg study"),
+        checkpoints=given,
+        resume_dir=root,
+    )
     finish(root)
     return 0
 

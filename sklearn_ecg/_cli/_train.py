@@ -29,6 +29,7 @@ def add_parser(subparsers):
     return p
 
 
+@resume_errors()
 def run(args) -> int:
     """Fit ``--model`` on ``--data`` and save ``model.pt`` (+ ``model.joblib``)."""
     out = prepare_out_dir(args.out)
@@ -37,8 +38,7 @@ def run(args) -> int:
     root = resume_root(out, args.resume)
     with_checkpoint(pipe, root, required=args.resume)
     start = time.perf_counter()
-    with resume_errors():
-        pipe.fit(data.X, data.y, **fit_params(data))
+    pipe.fit(data.X, data.y, **fit_params(data))
     seconds = time.perf_counter() - start
     paths = _model_io.save_model(pipe, out, training_X=data.X)
     clf = pipe[-1]
