@@ -27,6 +27,7 @@ from ._data import ECGData
 from ._errors import CLIError
 from ._overlap import fit_params, patient_ids, record_ids
 from ._progress import progress
+from ._resume import fold_checkpoints, with_checkpoint
 
 CONDITIONS = ("scratch", "warm")
 #: The metric whose paired warm - scratch difference the report states.
@@ -80,10 +81,13 @@ class StudyPlan:
         )
 
 
-def pretrain(source: ECGData, plan: StudyPlan, out_dir: Path) -> dict:
+def pretrain(
+    source: ECGData, plan: StudyPlan, out_dir: Path, resume_dir: Path | None = None
+) -> dict:
     """Fit each architecture on the source data and save its checkpoint.
 
     Returns ``{model title: {"checkpoint": path, "history": ..., "seconds": s}}``.
+    With ``resume_dir``, each fit keeps a resume checkpoint there.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     results = {}
@@ -98,6 +102,8 @@ def pretrain(source: ECGData, plan: StudyPlan, out_dir: Path) -> dict:
             params=params,
             preprocess=plan.preprocess,
         )
+        if resume_dir is not None:
+            with_checkpoint(pipe, resume_dir / "pretrain" / _slug(spec.title))
         start = time.perf_counter()
         pipe.fit(source.X, source.y, **fit_params(source))
         path = out_dir / f"{_slug(spec.title)}_pretrained.pt"
@@ -177,15 +183,17 @@ def build_arms(target: ECGData, plan: StudyPlan, checkpoints: dict) -> tuple:
 
 
 def compare(
-    target: ECGData, plan: StudyPlan, checkpoints: dict, checks: dict | None = None
-) -> dict:
+    target: ECGData, plan: StudyPlan, checkpoints: dict, checks: dict | None = None,
+    *, resume_dir: Path | None = None,
+) -> dict:  # fmt: skip
     """Run every arm over the same repeated stratified folds (``compare_arms``).
 
     Returns the JSON-ready dict the report writes: per arm, the per-fold
     scores, their summary, the paired warm - scratch AUROC difference, and the
     out-of-fold probabilities of the first repetition (for ROC curves).
     ``checks``, when given, receives what was checked: the splitter and the
-    pretrained-overlap summary (``compare_arms``'s ``overlap``).
+    pretrained-overlap summary (``compare_arms``'s ``overlap``). With
+    ``resume_dir`` each (arm, fold) fit keeps a resume checkpoint under it.
     """
     from sklearn_ecg.model_selection import compare_arms
 
@@ -206,6 +214,8 @@ def compare(
             return_predictions=True, callback=lambda arm, k: bar.update(1),
             pretrained_overlap=plan.pretrained_overlap,
             record_ids=record_ids(target),
+            fold_params=None if resume_dir is None
+            else fold_checkpoints(resume_dir, arms),
         )  # fmt: skip
     bar.close()
     if checks is not None:

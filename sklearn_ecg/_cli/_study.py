@@ -59,6 +59,7 @@ from ._report import (
     render_text_table,
     write_json,
 )
+from ._resume import add_resume_arg, finish, resume_errors, resume_root
 
 TOP_KEYS = {
     "title",
@@ -220,9 +221,11 @@ def add_parser(subparsers):
         "(both sections; a section's skip_missing key overrides it)",
     )  # fmt: skip
     add_overlap_arg(p)
+    add_resume_arg(p)
     return p
 
 
+@resume_errors()
 def run(args) -> int:
     """Entry point of ``sklearn-ecg study``."""
     config = read_config(args.config)
@@ -253,6 +256,7 @@ def run(args) -> int:
             "config: the warm condition needs a [source] section (or a "
             "checkpoint per model)."
         )
+    root = resume_root(out, args.resume)
     run_study(
         source,
         target,
@@ -260,7 +264,9 @@ def run(args) -> int:
         out,
         title=config.get("title", "sklearn-ecg study"),
         checkpoints=given,
+        resume_dir=root,
     )
+    finish(root)
     return 0
 
 
@@ -273,17 +279,22 @@ def run_study(
     title: str,
     checkpoints=None,
     notes=(),
+    resume_dir=None,
 ) -> dict:
-    """Pretrain, compare, print the table and write the report folder."""
+    """Pretrain, compare, print the table and write the report folder.
+
+    With ``resume_dir`` every fit writes a resume checkpoint under it, so that
+    a killed study run again resumes (see :mod:`sklearn_ecg._cli._resume`).
+    """
     checkpoints = dict(checkpoints or {})
     pretrained, checks = {}, {}
     to_pretrain = [m for m in plan.models if m.title not in checkpoints]
     if "warm" in plan.conditions and to_pretrain:
         source = separate_source(source, target, plan, checks)
         sub = StudyPlan(**{**plan.__dict__, "models": to_pretrain})
-        pretrained = pretrain(source, sub, out / "checkpoints")
+        pretrained = pretrain(source, sub, out / "checkpoints", resume_dir)
         checkpoints.update({k: v["checkpoint"] for k, v in pretrained.items()})
-    results = compare(target, plan, checkpoints, checks)
+    results = compare(target, plan, checkpoints, checks, resume_dir=resume_dir)
     rows = comparison_table(results)
     print(render_text_table(rows))
     for line in _findings(results):

@@ -10,6 +10,13 @@ from ._build import checked_data, pipeline_from_args
 from ._compare import history_table
 from ._overlap import fit_params
 from ._report import prepare_out_dir, write_json
+from ._resume import (
+    add_resume_arg,
+    finish,
+    resume_errors,
+    resume_root,
+    with_checkpoint,
+)
 
 
 def add_parser(subparsers):
@@ -18,14 +25,18 @@ def add_parser(subparsers):
         subparsers, "train", "fit a model and save it", data=True, model=True
     )
     p.add_argument("--out", required=True, help="folder for model.pt and results")
+    add_resume_arg(p)
     return p
 
 
+@resume_errors()
 def run(args) -> int:
     """Fit ``--model`` on ``--data`` and save ``model.pt`` (+ ``model.joblib``)."""
     out = prepare_out_dir(args.out)
     data = checked_data(args, default_split="train")
     pipe = pipeline_from_args(args, data)
+    root = resume_root(out, args.resume)
+    with_checkpoint(pipe, root, required=args.resume)
     start = time.perf_counter()
     pipe.fit(data.X, data.y, **fit_params(data))
     seconds = time.perf_counter() - start
@@ -45,6 +56,7 @@ def run(args) -> int:
         "files": [str(p) for p in paths],
     }
     write_json(out / "results.json", results)
+    finish(root)
     if history:
         _figures.pretraining_curves(
             {args.model: {"history": history}}, out / "learning_curves.png"

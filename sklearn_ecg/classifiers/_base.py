@@ -13,11 +13,8 @@ from skorch.dataset import unpack_data
 
 from ..metrics._thresholds import tune_thresholds
 from ..models import resolve_model
-from ..training import (
-    resolve_seed,
-    seeded,
-)
-from . import _defaults, _distributed, _params
+from ..training import resolve_seed, seeded
+from . import _defaults, _distributed, _params, _resume
 from ._data import train_valid_split
 from ._distributed import DistributedMixin
 from ._inference import predict_logits
@@ -105,6 +102,7 @@ class ECGClassifier(
         pretrained_overlap="raise",
         callbacks=None,
         module_params=None,
+        checkpoint_dir=None,
     ):
         # skorch's __init__ is deliberately not called: it stores extra,
         # non-constructor attributes that scikit-learn would take for parameters.
@@ -146,6 +144,7 @@ class ECGClassifier(
         self.pretrained_overlap = pretrained_overlap
         self.callbacks = callbacks
         self.module_params = module_params
+        self.checkpoint_dir = checkpoint_dir
 
     def __init_subclass__(cls, **kwargs):
         # A thin subclass declares only its architecture arguments plus **kwargs;
@@ -468,7 +467,7 @@ class ECGClassifier(
                 else:
                     self._initialize_callbacks()
                     self._grad_scaler = _params.make_grad_scaler(self)
-                NeuralNetClassifier.partial_fit(self, X, y_enc)
+                _resume.run_partial_fit(self, X, y_enc, initialize)
             self._finish_fit(X, y_enc, valid_idx)
         finally:
             del self._fit_state

@@ -16,6 +16,7 @@ import torch
 from ..augmentation._batch import batch_augment, batch_crop, is_batchable, valid_lengths
 from ..utils import check_choice
 from ._memmap import as_batch
+from ._resume import track
 from ._train_transform import TrainTransform
 
 DATA_PATHS = ("auto", "batch", "host")
@@ -93,6 +94,7 @@ def make_batch_iterator(est, dataset):
         state["batch_data"] = DeviceBatches(
             dataset, est.batch_size_, est.device_, state["seed"] + 1
         )
+        track(est, "batch", state["batch_data"].generator)
     return state["batch_data"]
 
 

@@ -49,6 +49,7 @@ from skorch.callbacks import Checkpoint, PrintLog, ProgressBar, TrainEndCheckpoi
 
 from ..training._seed import seed_worker
 from ._data import collate_batch
+from ._resume import track
 
 #: Callbacks run on rank 0 only: they write files or print.
 RANK_ZERO_CALLBACKS = (Checkpoint, TrainEndCheckpoint, PrintLog, ProgressBar)
@@ -255,6 +256,7 @@ class DistributedMixin:
             return super().get_iterator(dataset, training=training)
         generator = torch.Generator()
         generator.manual_seed(self._fit_state["seed"] + 1)
+        track(self, "loader", generator)
         pin = self.device_.type == "cuda"
         return make_train_loader(self, dataset, generator, state, pin_memory=pin)
 

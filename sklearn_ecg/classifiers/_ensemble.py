@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numbers
+import os
+import re
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -28,6 +30,15 @@ _X_RETURNS_DOC = """\
         -------"""
 
 
+def _own_checkpoint_dir(member, name: str) -> None:
+    """Give a member with a ``checkpoint_dir`` its own subfolder (name + seed)."""
+    params = member.get_params(deep=False)
+    if params.get("checkpoint_dir") is not None:
+        safe = re.sub(r"[^0-9A-Za-z_-]+", "_", name)  # stays inside the folder
+        folder = os.path.join(os.fspath(params["checkpoint_dir"]), safe)
+        member.set_params(checkpoint_dir=folder)
+
+
 def _fit_member(est, X, y, X_val, y_val):
     if X_val is None:
         return est.fit(X, y)
@@ -49,10 +60,12 @@ class ECGEnsembleClassifier(ClassifierMixin, BaseEstimator):
     Unlike scikit-learn's ``VotingClassifier`` it accepts multi-label targets
     (a 2-D 0/1 ``y``) as well as binary and multiclass ones. Each member is
     cloned and fitted on the same data; with ``seeds`` every member is fitted
-    once per seed (``random_state=seed``), the usual ensemble of seeds. The
-    members must be classifiers with ``predict_proba`` returning one column per
-    class (binary, multiclass) or per label (multi-label), as every estimator
-    of :mod:`sklearn_ecg.classifiers` does.
+    once per seed (``random_state=seed``), the usual ensemble of seeds. A
+    member with a ``checkpoint_dir`` resumes in its own subfolder of it, named
+    after the member (``member_names_``). The members must be classifiers with
+    ``predict_proba`` returning one column per class (binary, multiclass) or per
+    label (multi-label), as every estimator of :mod:`sklearn_ecg.classifiers`
+    does.
 
     Parameters
     ----------
@@ -233,6 +246,7 @@ default=0.5
                     member.set_params(random_state=seed)
                 members.append(member)
                 self.member_names_.append(name if seed is None else f"{name}_s{seed}")
+                _own_checkpoint_dir(member, self.member_names_[-1])
                 w.append(weight)
         self.member_weights_ = np.asarray(w) / np.sum(w)
         self.estimators_ = Parallel(n_jobs=self.n_jobs)(

@@ -17,6 +17,7 @@ from ._data import ECGDataset, collate_batch
 from ._distributed import forward_module
 from ._epoch import run_epoch_deferred
 from ._recipe import averaging_callback
+from ._resume import track
 
 
 class TrainingLoopMixin:
@@ -38,6 +39,7 @@ class TrainingLoopMixin:
         train = ECGDataset(
             X, y, state["train"], transform, seed=state["seed"], labels=labels
         )
+        track(self, "dataset", train.rng)
         if state["valid"] is None:
             return train, None
         return train, ECGDataset(X, y, state["valid"], labels=labels)
@@ -54,6 +56,8 @@ class TrainingLoopMixin:
                 return batches
         generator = torch.Generator()
         generator.manual_seed(self._fit_state["seed"] + 1)
+        if training:
+            track(self, "loader", generator)
         return torch.utils.data.DataLoader(
             dataset,
             batch_size=self.batch_size_,
@@ -163,7 +167,9 @@ class TrainingLoopMixin:
             )
         cbs += averaging_callback(self)  # after early stopping (see its docs)
         # PrintLog tabulates every epoch even when silent, so add it only if needed.
-        return cbs + ([("print_log", PrintLog())] if self.verbose else [])
+        cbs += [("print_log", PrintLog())] if self.verbose else []
+        resume = state.get("resume")  # last: it sees every callback's epoch end
+        return cbs + ([("resume_checkpoint", resume)] if resume is not None else [])
 
 
 def _batches_done(history) -> int:

@@ -20,6 +20,7 @@ from ._batch_path import DATA_PATH_PARAMETER, check_data_path
 from ._distributed import check_distributed
 from ._inference import check_windowing
 from ._recipe import RECIPE_PARAMETERS, check_recipe_params
+from ._resume import CHECKPOINT_DIR_PARAMETER, check_checkpoint_dir
 from ._warm_start import check_transfer_params
 
 OPTIMIZERS = {
@@ -173,9 +174,10 @@ TRAINING_PARAMETERS = """\
         Extra callbacks, run after the built-in ones (e.g. an Optuna pruning
         callback reading ``history[-1, "valid_auroc"]``).
     module_params : dict, default=None
-        Extra keyword arguments for the module's constructor.""".replace(
+        Extra keyword arguments for the module's constructor.
+<checkpoint>""".replace(
     "<recipe>", RECIPE_PARAMETERS + "\n" + DATA_PATH_PARAMETER
-)
+).replace("<checkpoint>", CHECKPOINT_DIR_PARAMETER)
 
 BASE_DOC = f"""Deep-learning ECG classifier: a scikit-learn estimator on skorch.
 
@@ -328,6 +330,7 @@ def check_params(est, X) -> None:
     check_recipe_params(est)
     check_data_path(est)
     check_choice(est.pretrained_overlap, "pretrained_overlap", OVERLAP_OPTIONS)
+    check_checkpoint_dir(est)
 
 
 def _check_augment(est, n_times: int) -> None:

@@ -134,8 +134,8 @@ def _baselines(arms, baseline) -> dict[str, str]:
     return dict(baseline)
 
 
-def _fit_and_score(estimator, X, y, groups, train, test, scorers, keep):
-    est = clone(estimator)
+def _fit_and_score(estimator, X, y, groups, train, test, scorers, keep, params):
+    est = clone(estimator).set_params(**params)
     start = time.perf_counter()
     est.fit(X[train], y[train], **fit_groups(est, groups, train))
     seconds = time.perf_counter() - start
@@ -202,6 +202,7 @@ def compare_arms(
     callback: Callable[[str, int], None] | None = None,
     pretrained_overlap: str = "raise",
     record_ids=None,
+    fold_params: Callable[[str, int], dict] | None = None,
 ) -> ArmComparison:
     """Cross-validate several estimators on the same folds and compare them.
 
@@ -265,6 +266,12 @@ def compare_arms(
         and also sets each arm's ``pretrained_overlap="ignore"``.
     record_ids : array-like of shape (n_records,), default=None
         Record ids of ``X``, compared with the checkpoints' record ids.
+    fold_params : callable, default=None
+        ``fold_params(arm, fold) -> dict`` of parameters set on the arm's clone
+        before it is fitted on that fold, e.g. a per-fold ``checkpoint_dir``
+        (``{"clf__checkpoint_dir": f"ckpt/{arm}/{fold}"}``) so that a killed
+        comparison run again resumes its interrupted fit and returns the
+        finished ones at once.
 
     Returns
     -------
@@ -310,9 +317,10 @@ def compare_arms(
     jobs = [(a, k) for a in names for k in range(len(splits))]
     keep = (return_predictions, return_estimators)
     estimators = {a: [None] * len(splits) for a in names}
+    extra = [{} if fold_params is None else fold_params(a, k) for a, k in jobs]
     outputs = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_fit_and_score)(arms[a], X, y, groups, *splits[k], scorers, keep)
-        for a, k in jobs
+        delayed(_fit_and_score)(arms[a], X, y, groups, *splits[k], scorers, keep, p)
+        for (a, k), p in zip(jobs, extra)
     )
     scores = {a: {} for a in names}
     fit_time = {a: np.zeros(len(splits)) for a in names}
