@@ -52,6 +52,7 @@ from ._overlap import (
     checks_text,
     separate_source,
 )
+from ._parallel import add_parallel_args, parallel_context
 from ._report import (
     Report,
     comparison_table,
@@ -220,6 +221,7 @@ def add_parser(subparsers):
         "(both sections; a section's skip_missing key overrides it)",
     )  # fmt: skip
     add_overlap_arg(p)
+    add_parallel_args(p)
     return p
 
 
@@ -253,14 +255,15 @@ def run(args) -> int:
             "config: the warm condition needs a [source] section (or a "
             "checkpoint per model)."
         )
-    run_study(
-        source,
-        target,
-        plan,
-        out,
-        title=config.get("title", "sklearn-ecg study"),
-        checkpoints=given,
-    )
+    with parallel_context(args):  # --n-jobs / --scheduler: where the fits run
+        run_study(
+            source,
+            target,
+            plan,
+            out,
+            title=config.get("title", "sklearn-ecg study"),
+            checkpoints=given,
+        )
     return 0
 
 
