@@ -63,6 +63,8 @@ def _dask_client(address: str, n_jobs):
         with LocalCluster(
             n_workers=n_workers, threads_per_worker=1, dashboard_address=None
         ) as cluster, Client(cluster) as client:
+            # every worker gets the broadcast checkpoints
+            client.wait_for_workers(len(cluster.workers), timeout=120)
             yield client
         return
     try:

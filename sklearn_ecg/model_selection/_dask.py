@@ -124,7 +124,14 @@ def _fetch(key: str) -> bytes:
             "client is running to fetch it; keep the client (and the handle that "
             "broadcast_pretrained returned) alive while the fits run."
         ) from exc
-    return client.gather(distributed.Future(key, client=client))
+    # Ask the scheduler, which holds the key while the client's handle lives.
+    reply = client.sync(client.scheduler.gather, keys=[key])
+    if reply.get("status") != "OK":
+        raise CheckpointError(
+            f"The broadcast checkpoint {key!r} is no longer on the Dask cluster; keep "
+            "the handle that broadcast_pretrained returned alive while fits run."
+        )
+    return reply["data"][key]
 
 
 def _stats() -> dict:

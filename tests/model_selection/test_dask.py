@@ -135,3 +135,20 @@ def test_broadcast_without_dask_names_the_install(monkeypatch, weights):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ImportError, match=r'pip install "sklearn-ecg\[dask\]"'):
         broadcast_pretrained(None, weights)
+
+
+@pytest.mark.slow
+def test_a_worker_without_the_broadcast_fetches_it_once(client, weights):
+    # As for a worker that joined after the broadcast: the bytes are on one
+    # worker only; the other fetches them once, then reads its cached copy.
+    first, second = sorted(worker_stats(client))
+    future = client.scatter(weights.data, workers=[first], hash=False)
+    handle = dask_module._BroadcastWeights(sha256=weights.sha256, key=future.key)
+    before = worker_stats(client)[second]
+    for _ in range(2):
+        sha = client.submit(lambda h: h.load().sha256, handle, workers=[second],
+                            pure=False).result()  # fmt: skip
+        assert sha == weights.sha256
+    after = worker_stats(client)[second]
+    assert after["fetched"] - before["fetched"] == 1
+    assert after["cached"] - before["cached"] == 1
