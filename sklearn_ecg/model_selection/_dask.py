@@ -189,20 +189,27 @@ def broadcast_pretrained(client, weights) -> PretrainedWeights:
     """
     distributed = import_distributed("broadcast_pretrained")
     handle = as_pretrained_weights(weights, "weights")
-    if isinstance(handle, _BroadcastWeights):
-        return handle
     client = distributed.get_client() if client is None else client
-    ckpt = handle.load()
-    data = handle.data if handle.data is not None else ckpt.to_bytes()
-    found = _HANDLES.get((client.id, ckpt.sha256))
+    if isinstance(handle, _BroadcastWeights):
+        if getattr(handle, "_client_id", None) == client.id:
+            return handle
+        # broadcast to another cluster: send its bytes to this one
+        data = handle._bytes()
+        sha256 = load_checkpoint(data).sha256
+    else:
+        ckpt = handle.load()
+        data = handle.data if handle.data is not None else ckpt.to_bytes()
+        sha256 = ckpt.sha256
+    found = _HANDLES.get((client.id, sha256))
     if found is not None:
         return found
     future = client.scatter(data, broadcast=True, hash=False)
-    out = _BroadcastWeights(sha256=ckpt.sha256, key=str(future.key))
+    out = _BroadcastWeights(sha256=sha256, key=str(future.key))
     # The future keeps the bytes on the cluster as long as the handle lives.
     object.__setattr__(out, "_future", future)
+    object.__setattr__(out, "_client_id", client.id)
     _CACHE[out.key] = data
-    _HANDLES[(client.id, ckpt.sha256)] = out
+    _HANDLES[(client.id, sha256)] = out
     return out
 
 
