@@ -8,7 +8,7 @@ processes (one thread each), and as one task on a cluster of one worker
 checkpoint is sent with ``broadcast_pretrained``. Each worker first imports the
 package (not timed); the wall time of the CV is timed and the report gives the
 speed-up, whether the fold scores of the two clusters are identical, and how
-each worker read the checkpoint (from the broadcast, or fetched later).
+each worker got the checkpoint (from the broadcast, fetched once, or cached).
 
 Run: ``python benchmarks/bench_dask.py [--quick] [--out DIR]``.
 """
@@ -78,7 +78,7 @@ def main(argv=None):
     if args.quick:
         n, leads, duration, width, epochs, splits, repeats = 32, 2, 2.0, 4, 1, 2, 1
     else:
-        n, leads, duration, width, epochs, splits, repeats = 160, 12, 5.0, 8, 3, 4, 2
+        n, leads, duration, width, epochs, splits, repeats = 320, 12, 5.0, 8, 8, 4, 2
     X, y = make_ecg(n, sfreq=100.0, duration=duration, random_state=0, return_X_y=True)
     X = X[:, :leads].astype(np.float32)
     params = dict(base_width=width, max_epochs=epochs, batch_size=16,

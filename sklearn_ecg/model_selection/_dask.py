@@ -7,9 +7,12 @@ copy of the estimator, and its ``scatter=[...]`` option only replaces the
 *top-level* arguments of a task (matched by identity), not a checkpoint held in
 an estimator's ``warm_start_from``. So the checkpoint bytes would travel with
 every fit. :func:`broadcast_pretrained` instead scatters them to every worker
-once and returns a :class:`~sklearn_ecg.transfer.PretrainedWeights` handle that
+and returns a :class:`~sklearn_ecg.transfer.PretrainedWeights` handle that
 pickles to its Dask key: each fit then carries a few hundred bytes, and each
-worker process reads the checkpoint from its own memory.
+worker process receives the checkpoint once and keeps it in its own memory
+(``_CACHE``). Dask's active memory manager may drop the extra replicas of a
+scattered key that no task depends on; a worker without one fetches its copy
+from the cluster once, so "once per worker" holds either way.
 """
 
 from __future__ import annotations
@@ -76,9 +79,7 @@ class _BroadcastWeights(PretrainedWeights):
         else:
             data = _fetch(self.key)
             _STATS["fetched"] += 1
-        _CACHE[self.key] = data
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        _remember(self.key, data)
         return data
 
     def load(self):
@@ -94,6 +95,12 @@ class _BroadcastWeights(PretrainedWeights):
     def __repr__(self) -> str:
         pin = f", sha256={self.sha256[:12]!r}..." if self.sha256 else ""
         return f"PretrainedWeights(<broadcast to Dask as {self.key!r}>{pin})"
+
+
+def _remember(key: str, data: bytes) -> None:
+    _CACHE[key] = data
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
 
 
 def _from_local_worker(key: str):
@@ -142,12 +149,13 @@ def _stats() -> dict:
 def broadcast_pretrained(client, weights) -> PretrainedWeights:
     """Send a checkpoint to every Dask worker once, for ``warm_start_from``.
 
-    The checkpoint's bytes are scattered to all the workers of ``client`` (one
-    transfer per worker) and the returned handle pickles to their Dask key, so
-    the estimators of a cross-validation, of :func:`compare_arms` or of a
-    search carry only the key to each fit. A worker process reads the
-    checkpoint from its own memory the first time a fit needs it and keeps it
-    for the next fits; a worker that joins later fetches it once. The weights
+    The checkpoint's bytes are scattered to all the workers of ``client`` and
+    the returned handle pickles to their Dask key, so the estimators of a
+    cross-validation, of :func:`compare_arms` or of a search carry only the key
+    to each fit. A worker process takes the checkpoint from its own store the
+    first time a fit needs it and keeps it for the next fits; a worker without
+    a copy (one that joined later, or whose replica Dask's memory manager
+    dropped) fetches it from the cluster once. The weights
     stay pinned to their SHA-256 and stay on the cluster while the returned
     handle (or an estimator holding it) is alive on the client. Broadcasting
     the same weights to the same client again returns the same handle.
@@ -208,7 +216,7 @@ def broadcast_pretrained(client, weights) -> PretrainedWeights:
     # The future keeps the bytes on the cluster as long as the handle lives.
     object.__setattr__(out, "_future", future)
     object.__setattr__(out, "_client_id", client.id)
-    _CACHE[out.key] = data
+    _remember(out.key, data)
     _HANDLES[(client.id, sha256)] = out
     return out
 
