@@ -34,7 +34,11 @@ def add_parallel_args(p):
 
 @contextlib.contextmanager
 def parallel_context(args):
-    """Run the body under the joblib backend that ``args`` asks for."""
+    """Run the body under the joblib backend that ``args`` asks for.
+
+    ``cli.main`` runs every command in it; a command without the options
+    (no ``add_parallel_args``) runs unchanged.
+    """
     from joblib import parallel_config
 
     n_jobs = getattr(args, "n_jobs", None)
@@ -42,6 +46,9 @@ def parallel_context(args):
         raise CLIError("--n-jobs must be a positive number of fits, or -1 for all.")
     address = getattr(args, "scheduler", None)
     if not address:
+        if n_jobs is None:  # the command's defaults, untouched
+            yield
+            return
         with parallel_config(n_jobs=n_jobs):
             yield
         return

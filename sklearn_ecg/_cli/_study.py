@@ -52,7 +52,7 @@ from ._overlap import (
     checks_text,
     separate_source,
 )
-from ._parallel import add_parallel_args, parallel_context
+from ._parallel import add_parallel_args
 from ._report import (
     Report,
     comparison_table,
@@ -221,7 +221,7 @@ def add_parser(subparsers):
         "(both sections; a section's skip_missing key overrides it)",
     )  # fmt: skip
     add_overlap_arg(p)
-    add_parallel_args(p)
+    add_parallel_args(p)  # --n-jobs, --scheduler (applied by cli.main)
     return p
 
 
@@ -255,15 +255,14 @@ def run(args) -> int:
             "config: the warm condition needs a [source] section (or a "
             "checkpoint per model)."
         )
-    with parallel_context(args):  # --n-jobs / --scheduler: where the fits run
-        run_study(
-            source,
-            target,
-            plan,
-            out,
-            title=config.get("title", "sklearn-ecg study"),
-            checkpoints=given,
-        )
+    run_study(
+        source,
+        target,
+        plan,
+        out,
+        title=config.get("title", "sklearn-ecg study"),
+        checkpoints=given,
+    )
     return 0
 
 
