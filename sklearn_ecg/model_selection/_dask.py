@@ -17,6 +17,7 @@ from the cluster once, so "once per worker" holds either way.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ _INSTALL = 'install it with `pip install "sklearn-ecg[dask]"`'
 #: worker keeps its copy here between fits, so it is read (or fetched) once.
 _CACHE: OrderedDict[str, bytes] = OrderedDict()
 _CACHE_SIZE = 4
+_LOCK = threading.Lock()
 #: Per process: how the bytes of broadcast handles were obtained. ``"scattered"``:
 #: from the worker's own store (put there by the broadcast); ``"fetched"``: over
 #: the network (a worker that joined after the broadcast); ``"cached"``: from
@@ -68,19 +70,20 @@ class _BroadcastWeights(PretrainedWeights):
         return (_BroadcastWeights, (None, self.sha256, None, self.key))
 
     def _bytes(self) -> bytes:
-        data = _CACHE.get(self.key)
-        if data is not None:
-            _CACHE.move_to_end(self.key)
-            _STATS["cached"] += 1
+        with _LOCK:  # a worker with several threads still gets them once
+            data = _CACHE.get(self.key)
+            if data is not None:
+                _CACHE.move_to_end(self.key)
+                _STATS["cached"] += 1
+                return data
+            data = _from_local_worker(self.key)
+            if data is not None:
+                _STATS["scattered"] += 1
+            else:
+                data = _fetch(self.key)
+                _STATS["fetched"] += 1
+            _remember(self.key, data)
             return data
-        data = _from_local_worker(self.key)
-        if data is not None:
-            _STATS["scattered"] += 1
-        else:
-            data = _fetch(self.key)
-            _STATS["fetched"] += 1
-        _remember(self.key, data)
-        return data
 
     def load(self):
         """Read the checkpoint (once per process) and verify it."""
