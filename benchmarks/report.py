@@ -397,6 +397,26 @@ def ddp_cpu(results):
                "speed-up", "max \\|Δ probability\\|"), rows)  # fmt: skip
 
 
+def dask_cv(results):
+    r = _r(results, "bench_dask")
+    reads = r["checkpoint_reads_per_worker"]
+
+    def read(k):
+        return " / ".join(f"{w['scattered'] + w['fetched']}" for w in reads[k])
+
+    rows = [
+        ("1 worker", r["n_fits"], f"{r['wall_s_1_worker']:.1f}", "1.00×", read("1")),
+        ("2 workers", r["n_fits"], f"{r['wall_s_2_workers']:.1f}",
+         f"{r['speedup']:.2f}×", read("2")),
+    ]  # fmt: skip
+    same = "identical" if r["same_fold_scores"] else "different"
+    return md(("Dask cluster", "fits", "CV wall s", "speed-up",
+               "checkpoint transfers per worker"), rows) + (
+        f"\nFold scores of the two clusters: {same}; checkpoint "
+        f"{r['checkpoint_bytes'] / 1024:.0f} KiB.\n"
+    )  # fmt: skip
+
+
 def memmap_fit(results):
     label = {"in_memory": "in memory (`np.load`)",
              "memmap": "memory-mapped (`mmap_mode=\"r\"`)",
@@ -444,6 +464,7 @@ TABLES = {
     "ptbxl_first": ptbxl_first,
     "ddp_cpu": ddp_cpu,
     "memmap_fit": memmap_fit,
+    "dask_cv": dask_cv,
 }
 
 

@@ -101,7 +101,10 @@ def main(argv: list[str] | None = None) -> int:
             import torch
 
             torch.set_num_threads(max(1, args.threads))
-        code = int(_command_modules()[args.command].run(args) or 0)
+        from sklearn_ecg._cli._parallel import parallel_context
+
+        with parallel_context(args):  # --n-jobs / --scheduler, where given
+            code = int(_command_modules()[args.command].run(args) or 0)
         sys.stdout.flush()  # a closed pipe surfaces here, not at interpreter exit
         return code
     except BrokenPipeError:

@@ -30,7 +30,7 @@ SCRIPTS = sorted(
     if not p.stem.startswith("_") and p.stem != "report"
 )
 TESTED = {
-    "bench_bootstrap", "bench_cv_interval", "bench_ddp", "bench_export",
+    "bench_bootstrap", "bench_cv_interval", "bench_dask", "bench_ddp", "bench_export",
     "bench_memmap", "defaults_small", "loading", "make_ecg",
     "optuna_pruning", "optuna_storage", "overhead", "preprocessing",
     "ptbxl_subset", "transfer",
@@ -161,6 +161,18 @@ def test_bench_ddp(bench, tmp_path):
     assert rows["no_batchnorm"]["max_abs_proba_diff"] < 1e-4
     assert rows["no_batchnorm"]["speedup"] > 0
     assert "no BatchNorm" in bench("report").ddp_cpu(tmp_path)
+
+
+@pytest.mark.slow
+def test_bench_dask(bench, tmp_path):
+    pytest.importorskip("distributed", reason="bench_dask needs dask[distributed]")
+    res = _run(bench, "bench_dask", tmp_path)
+    assert res["same_fold_scores"] is True
+    assert res["speedup"] > 0 and res["n_fits"] == 2
+    # each worker received the broadcast checkpoint once
+    for reads in res["checkpoint_reads_per_worker"].values():
+        assert all(r["scattered"] + r["fetched"] == 1 for r in reads)
+    assert "2 workers" in bench("report").dask_cv(tmp_path)
 
 
 @pytest.mark.slow

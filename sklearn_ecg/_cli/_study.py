@@ -52,6 +52,7 @@ from ._overlap import (
     checks_text,
     separate_source,
 )
+from ._parallel import add_parallel_args
 from ._report import (
     Report,
     comparison_table,
@@ -222,6 +223,7 @@ def add_parser(subparsers):
     )  # fmt: skip
     add_overlap_arg(p)
     add_resume_arg(p)
+    add_parallel_args(p)  # --n-jobs, --scheduler (applied by cli.main)
     return p
 
 

@@ -240,7 +240,11 @@ def repeated_cv_report(
     correction : {"nadeau-bengio"} or None, default="nadeau-bengio"
         Variance correction for overlapping training sets.
     n_jobs : int, default=None
-        Parallel folds (joblib).
+        Parallel folds (joblib). Under
+        ``joblib.parallel_config(backend="dask")`` they run on a Dask cluster;
+        pass a warm start's checkpoint through
+        :func:`sklearn_ecg.model_selection.broadcast_pretrained` so that it
+        reaches each worker once.
     params : dict, default=None
         Extra parameters routed to ``fit`` by ``cross_validate``.
     random_state : int or None, default=None

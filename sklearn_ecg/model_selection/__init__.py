@@ -1,6 +1,7 @@
 """Splitters, the Optuna search and the comparison of arms over the same folds."""
 
 from ._compare import ArmComparison, compare_arms
+from ._dask import broadcast_pretrained
 from ._pruning import TrialPruningCallback
 from ._repeated_split import (
     RepeatedMultilabelStratifiedGroupKFold,
@@ -24,6 +25,7 @@ __all__ = [
     "RepeatedMultilabelStratifiedGroupKFold",
     "RepeatedStratifiedGroupKFold",
     "TrialPruningCallback",
+    "broadcast_pretrained",
     "check_groups",
     "compare_arms",
     "search_space",

@@ -20,6 +20,7 @@ from sklearn.model_selection import check_cv
 from ..metrics import nadeau_bengio_ratio, t_interval
 from ..metrics._report import _default_cv, _in_unit_range, _scoring_dict
 from ..utils import to_json_safe
+from ._dask import active_dask_client, broadcast_arm_weights
 from ._overlap import fit_groups, guard_target
 
 __all__ = ["ArmComparison", "compare_arms"]
@@ -246,7 +247,11 @@ def compare_arms(
     correction : {"nadeau-bengio"} or None, default="nadeau-bengio"
         Variance correction for overlapping training sets.
     n_jobs : int, default=None
-        Parallel fits (joblib), over arms and folds.
+        Parallel fits (joblib), over arms and folds. Under
+        ``joblib.parallel_config(backend="dask")`` the fits run on the Dask
+        cluster (``n_jobs=-1``: all its workers) and the checkpoint of every
+        warm arm is sent to each worker once
+        (:func:`~sklearn_ecg.model_selection.broadcast_pretrained`).
     random_state : int or None, default=None
         Seed of the default splitter.
     return_predictions : bool, default=False
@@ -314,6 +319,9 @@ def compare_arms(
     )
     splits = list(cv.split(X, y, groups))
     scorers = _scoring_dict(scoring)
+    client = active_dask_client()
+    if client is not None:  # every checkpoint travels to each worker once
+        arms = {a: broadcast_arm_weights(arms[a], client) for a in names}
     jobs = [(a, k) for a in names for k in range(len(splits))]
     keep = (return_predictions, return_estimators)
     estimators = {a: [None] * len(splits) for a in names}
