@@ -118,7 +118,11 @@ class DeviceBatches:
         if device.type == "cpu":  # no copy: index the caller's records per batch
             # An in-memory float32 array is indexed as a tensor; a memory map or
             # a RecordStack (X with X_val) is gathered batch by batch.
-            plain = type(dataset._X) is np.ndarray and dataset._X.dtype == np.float32
+            plain = (
+                type(dataset._X) is np.ndarray
+                and dataset._X.dtype == np.float32
+                and min(dataset._X.strides) >= 0  # torch refuses X[::-1] views
+            )
             self.X = torch.from_numpy(dataset._X) if plain else dataset._X
             self.y = torch.from_numpy(dataset._y)
             self.rows = torch.from_numpy(idx)

@@ -123,3 +123,13 @@ def test_cuda_fit_keeps_the_training_set_on_the_device(monkeypatch):
     clf = _clf(device="cuda", max_epochs=2).fit(X, Y)
     assert spy.kinds == ["DeviceBatches"]
     assert clf.predict_proba(X).shape == (60, 2)
+
+
+@pytest.mark.parametrize("data_path", ["batch", "host"])
+def test_reversed_and_strided_views_train_like_copies(data_path):
+    # torch.from_numpy refuses negative strides: a view such as X[::-1] must
+    # still train, and exactly like its contiguous copy.
+    view = X[::-1, :, ::2]
+    a = _clf(data_path=data_path, max_epochs=1).fit(view, Y[::-1])
+    b = _clf(data_path=data_path, max_epochs=1).fit(np.ascontiguousarray(view), Y[::-1])
+    np.testing.assert_array_equal(a.predict_proba(view), b.predict_proba(view))
