@@ -13,10 +13,10 @@ its share of trials; throughput = all finished trials / (last end - first start)
 Storages run one after the other, ``--repeats`` times in rotation so load on a
 shared machine hits each alike; the median is reported.
 
-Measured 2026-12-02 on the shared 2-core development machine under a load
-average of about 16 (so absolute numbers are low; the ordering is the result):
-4 workers x 10 trials, 1 repeat: PostgreSQL 2.5, SQLite 2.4, journal 18.1
-trials/s.
+Measured 2026-12-02 on the shared 2-core development machine, 4 workers x 25
+trials, 3 repeats (load average 3-4): PostgreSQL 19.4, SQLite 15.8, journal 83.5
+trials/s (medians; ``benchmarks/README.md`` has the table). An earlier run under a
+load average of about 16 gave the same order (2.5, 2.4 and 18.1).
 
     python benchmarks/optuna_storage.py --quick
     python benchmarks/optuna_storage.py --workers 4 --trials 100 --repeats 3

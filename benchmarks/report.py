@@ -432,6 +432,19 @@ def memmap_fit(results):
                "peak RSS (incl. file pages)", "records/s"), rows)  # fmt: skip
 
 
+def optuna_storage(results):
+    """Trials per second of the Optuna storages (``optuna_storage.py``)."""
+    doc = load(results, "optuna_storage")
+    res, par = doc["results"], doc["params"]
+    rows = [
+        [name, f"{r['median_trials_per_s']:.1f}",
+         ", ".join(f"{v:.1f}" for v in r["all"])]
+        for name, r in res.items()
+    ]  # fmt: skip
+    head = ["storage", f"trials/s, median of {par['repeats']}", "every repeat"]
+    return md(head, rows)
+
+
 TABLES = {
     "bootstrap_speed": bootstrap_speed,
     "bootstrap_coverage": bootstrap_coverage,
@@ -464,6 +477,7 @@ TABLES = {
     "ptbxl_first": ptbxl_first,
     "ddp_cpu": ddp_cpu,
     "memmap_fit": memmap_fit,
+    "optuna_storage": optuna_storage,
     "dask_cv": dask_cv,
 }
 
