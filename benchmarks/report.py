@@ -463,6 +463,12 @@ TABLES = {
     "transfer_grouped_tuning": lambda d: transfer_grouped_tuning(
         load(d, "transfer_grouped_ptbxl")["results"]
     ),
+    "transfer_grouped_ptbxl_pool120": lambda d: transfer_grouped_table(
+        load(d, "transfer_grouped_ptbxl_pool120")["results"]
+    ),
+    "transfer_grouped_tuning_pool120": lambda d: transfer_grouped_tuning(
+        load(d, "transfer_grouped_ptbxl_pool120")["results"]
+    ),
     "defaults_small": lambda d: defaults_small_table(_r(d, "defaults_small")),
     "bench_export": bench_export,
     "optuna_pruning": optuna_pruning,
