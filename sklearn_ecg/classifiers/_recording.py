@@ -14,11 +14,23 @@ def fitted_recording(est) -> tuple[float | None, tuple[str, ...] | None]:
     """Return a classifier's rate and leads: ``sfreq_``/``lead_names_`` or given.
 
     ``sfreq_``/``lead_names_`` are the parameters, or what a warm start adopted
-    from its checkpoint when the parameter was None.
+    from its checkpoint when the parameter was None. An ensemble
+    (``estimators_``) expects what its members expect; members that disagree
+    raise, as no record can satisfy both.
     """
+    members = getattr(est, "estimators_", None)
+    if members is not None and not hasattr(est, "sfreq"):
+        found = {fitted_recording(m) for m in members} - {(None, None)}
+        if len(found) > 1:
+            raise ValueError(
+                f"The members of {type(est).__name__} expect different recordings "
+                f"(sampling rate, leads): {sorted(found, key=str)}. Fit every member "
+                "with the same sfreq and lead_names."
+            )
+        return found.pop() if found else (None, None)
     sfreq = getattr(est, "sfreq_", getattr(est, "sfreq", None))
     leads = getattr(est, "lead_names_", getattr(est, "lead_names", None))
-    return sfreq, leads
+    return sfreq, None if leads is None else tuple(leads)
 
 
 def expected_recording(model) -> tuple[float | None, tuple[str, ...] | None]:

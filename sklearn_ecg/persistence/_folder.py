@@ -110,20 +110,17 @@ class _Writer:
 
 
 def _input_metadata(model) -> dict:
-    """Rate and leads the model's input must have: the first step that knows them."""
+    """Rate and leads the model's input must have (``expected_recording``)."""
+    from sklearn_ecg.classifiers import expected_recording
+
+    sfreq, leads = expected_recording(model)
     steps = [s for _, s in getattr(model, "steps", [("", model)])]
-    steps = [s for s in steps if hasattr(s, "get_params")]
-    meta = {"sfreq": None, "lead_names": None, "n_leads": None}
-    for step in steps:
-        params = step.get_params(deep=False)
-        if meta["sfreq"] is None and params.get("sfreq") is not None:
-            meta["sfreq"] = float(params["sfreq"])
-        if meta["lead_names"] is None and params.get("lead_names") is not None:
-            meta["lead_names"] = [str(n) for n in params["lead_names"]]
-    if steps:
-        n = getattr(steps[0], "n_leads_in_", None)
-        meta["n_leads"] = None if n is None else int(n)
-    return meta
+    n = getattr(steps[0], "n_leads_in_", None) if steps else None
+    return {
+        "sfreq": sfreq,
+        "lead_names": None if leads is None else [str(x) for x in leads],
+        "n_leads": None if n is None else int(n),
+    }
 
 
 def save_model(

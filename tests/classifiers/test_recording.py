@@ -95,3 +95,28 @@ def test_expected_recording_walks_the_pipeline():
     assert expected_recording(make_pipeline(BandpassFilter(sfreq=250.0), bare)) == (
         250.0, None)  # fmt: skip
     assert expected_recording(bare) == (None, None)
+
+
+def test_an_ensemble_expects_what_its_members_expect(tmp_path):
+    from sklearn_ecg.classifiers import ECGEnsembleClassifier
+    from sklearn_ecg.persistence import load_manifest, save_model
+
+    def member(**kw):
+        return ECGResNetClassifier(base_width=4, max_epochs=1, random_state=0, **kw)
+
+    ens = ECGEnsembleClassifier(
+        [("a", member(sfreq=500.0, lead_names=LEADS))], seeds=2
+    ).fit(X, y)
+    assert expected_recording(ens) == (500.0, tuple(LEADS))
+    with pytest.raises(ValueError, match="250 Hz but the model expects 500 Hz"):
+        check_recording(ens, X, sfreq=250.0)
+    np.testing.assert_array_equal(
+        check_recording(ens, X[:, ORDER], lead_names=SHUFFLED), X
+    )
+    save_model(ens, tmp_path / "m")
+    assert load_manifest(tmp_path / "m")["input"]["sfreq"] == 500.0
+    mixed = ECGEnsembleClassifier(
+        [("a", member(sfreq=500.0)), ("b", member(sfreq=100.0))]
+    ).fit(X, y)
+    with pytest.raises(ValueError, match="expect different recordings"):
+        expected_recording(mixed)
