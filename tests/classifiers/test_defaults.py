@@ -169,3 +169,13 @@ def test_bad_auto_like_values_raise(kw, match):
     X, y = make_data("binary")
     with pytest.raises((ValueError, TypeError), match=match):
         ECGResNetClassifier(**{**TINY, **kw}).fit(X, y)
+
+
+def test_plain_training_is_a_read_only_set_of_estimator_parameters():
+    from sklearn_ecg.classifiers import PLAIN_TRAINING, ECGResNetClassifier
+
+    assert set(PLAIN_TRAINING) <= set(ECGResNetClassifier().get_params())
+    with pytest.raises(TypeError):
+        PLAIN_TRAINING["lr"] = 1.0  # shared by tests and benchmarks: never edited
+    est = ECGResNetClassifier(**PLAIN_TRAINING)
+    assert est.augment is None and est.crop_length is None and est.lr_schedule is None
