@@ -153,7 +153,25 @@ LARGER = {
     ),
     "resnet1d_wang_w128": ("ECGResNetWangClassifier", {"width": 128}, {}),
 }  # fmt: skip
+#: The recipe options of issue 15 part 2, each added alone to the ResNet row
+#: (``resnet1d18``, the default ResNet's configuration); fold 9 keeps or drops them.
+RECIPE_OPTIONS = {
+    "ema": {"weight_averaging": "ema"},
+    "swa": {"weight_averaging": "swa"},
+    "mixup": {"mixup": 0.2},
+    "cutmix": {"cutmix": 1.0},
+    "ls": {"label_smoothing": 0.1},
+    # second round, from the options fold 9 kept in the first
+    "ls_mixup": {"label_smoothing": 0.1, "mixup": 0.2},
+    "ls05": {"label_smoothing": 0.05},
+    "ls02": {"label_smoothing": 0.2},
+}
+VARIANTS = {
+    f"resnet1d18_{key}": (*MODELS["resnet1d18"][:2], options)
+    for key, options in RECIPE_OPTIONS.items()
+}
 MODELS.update(LARGER)
+MODELS.update(VARIANTS)
 MODELS.update(DEFAULTS)
 #: Rows whose overrides replace RECIPE entirely (the paper's recipe, the defaults).
 OWN_RECIPE = {"paper_recipe", "old_default"}
@@ -408,7 +426,8 @@ def main(argv=None):
     parser.add_argument(
         "--models", nargs="+", default=["cpu", *ROCKETS],
         help="rows; 'cpu' = every CPU-sized deep row, 'deep' = every deep row, "
-        "'defaults' = every estimator's defaults",
+        "'defaults' = every estimator's defaults, 'recipe' = the ResNet row "
+        "with each recipe option of RECIPE_OPTIONS added alone",
     )  # fmt: skip
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--jobs", type=int, default=1, help="fits run at once")
@@ -427,9 +446,10 @@ def main(argv=None):
     if args.quick:
         args.models, args.seeds, args.max_epochs = ["default_resnet1d"], [0], 1
     groups = {
-        "deep": [m for m in MODELS if m not in DEFAULTS],
-        "cpu": [m for m in MODELS if m not in {**LARGER, **DEFAULTS}],
+        "deep": [m for m in MODELS if m not in {**DEFAULTS, **VARIANTS}],
+        "cpu": [m for m in MODELS if m not in {**LARGER, **DEFAULTS, **VARIANTS}],
         "defaults": list(DEFAULTS),
+        "recipe": ["resnet1d18", *VARIANTS],
     }
     args.models = [m for g in args.models for m in groups.get(g, [g])]
     known = {*MODELS, *ROCKETS}

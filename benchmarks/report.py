@@ -199,24 +199,36 @@ def transfer_grouped_tuning(results):
     return md(head, out)
 
 
+def _interval(mean, lo, hi, sign=""):
+    if lo is None:
+        return f"{mean:{sign}.3f}"
+    return f"{mean:{sign}.3f} [{lo:{sign}.2f}, {hi:{sign}.2f}]"
+
+
 def defaults_small_table(res):
-    """AUROC mean [95 % CI] per size and arm; the defaults' gain over the old ones."""
+    """AUROC mean [95 % CI] per size and arm, and the defaults' paired gain."""
     rows, out = res["summary"], []
     arms = list(dict.fromkeys(r["arm"] for r in rows))
     for n in sorted({r["n"] for r in rows}):
-        cells, gain = [], "-"
-        for arm in arms:
-            r = next((r for r in rows if r["n"] == n and r["arm"] == arm), None)
-            if r is None:
-                cells.append("-")
-                continue
-            ci = "" if r["lo"] is None else f" [{r['lo']:.2f}, {r['hi']:.2f}]"
-            cells.append(f"{r['mean']:.3f}{ci} ({r['folds']})")
-            if arm == "nosplit_b16" and "delta" in r:
-                d, lo, hi = r["delta"]
-                gain = f"{d:+.3f} [{lo:+.2f}, {hi:+.2f}]"
-        out.append((n, *cells, gain))
-    return md(("n", *arms, "defaults - old defaults"), out)
+        at_n = {r["arm"]: r for r in rows if r["n"] == n}
+        cells = [_interval(at_n[a]["mean"], at_n[a]["lo"], at_n[a]["hi"]) if a in at_n
+                 else "-" for a in arms]  # fmt: skip
+        folds = max(r["folds"] for r in at_n.values())
+        gain = at_n.get("default", {}).get("minus_old_default")
+        out.append((n, folds, *cells, _interval(*gain, sign="+") if gain else "-"))
+    return md(("n", "folds", *arms, "default - old_default"), out)
+
+
+def defaults_small_delta(res):
+    """Each arm minus the defaults, paired per fold (mean [95 % CI])."""
+    rows, out = res["summary"], []
+    arms = [a for a in dict.fromkeys(r["arm"] for r in rows) if a != "default"]
+    for n in sorted({r["n"] for r in rows}):
+        at_n = {r["arm"]: r for r in rows if r["n"] == n}
+        cells = [_interval(*at_n[a]["minus_default"], sign="+")
+                 if "minus_default" in at_n.get(a, {}) else "-" for a in arms]  # fmt: skip
+        out.append((n, *cells))
+    return md(("n", *(f"{a} - default" for a in arms)), out)
 
 
 # ---------------------------------------------------------------- estimator
@@ -470,6 +482,7 @@ TABLES = {
         load(d, "transfer_grouped_ptbxl_pool120")["results"]
     ),
     "defaults_small": lambda d: defaults_small_table(_r(d, "defaults_small")),
+    "defaults_small_delta": lambda d: defaults_small_delta(_r(d, "defaults_small")),
     "bench_export": bench_export,
     "optuna_pruning": optuna_pruning,
     "overhead_cpu": overhead_cpu,

@@ -262,11 +262,26 @@ def test_transfer(bench, tmp_path):
 def test_defaults_small(bench, tmp_path):
     _needs_shared_data()
     res = _run(bench, "defaults_small", tmp_path)
-    arms = ["old_default", "split10", "nosplit_b64", "nosplit_b16"]
-    assert [r["arm"] for r in res["records"]] == arms
-    assert {r["n"] for r in res["summary"]} == {60}
-    table = bench("report").defaults_small_table(res)
-    assert "| 60 |" in table and table.count("\n") == 3
+    arms = ["old_default", "default", "warm_default"]
+    recs = res["records"]
+    assert sorted({r["arm"] for r in recs}) == sorted(arms)
+    assert sorted(r["fold"] for r in recs) == sorted(list(range(5)) * 3)
+    # grouped 5-fold CV of the 60-record target: 48 training records, 7-8 positives
+    assert {r["n_train"] for r in recs} == {48} and all(r["pos_train"] >= 6 for r in recs)
+    assert {r["batch_size"] for r in recs if r["arm"] != "old_default"} == {16}
+    assert res["pretraining"]["n_source"] > 1000
+    rows = {r["arm"]: r for r in res["summary"]}
+    assert set(rows) == set(arms) and {r["n"] for r in rows.values()} == {60}
+    diff = [
+        w["auroc"] - d["auroc"]
+        for w in recs if w["arm"] == "warm_default"
+        for d in recs if d["arm"] == "default" and d["fold"] == w["fold"]
+    ]  # fmt: skip
+    assert rows["warm_default"]["minus_default"][0] == pytest.approx(np.mean(diff))
+    report = bench("report")
+    table = report.defaults_small_table(res)
+    assert "| 60 | 5 |" in table and table.count("\n") == 3
+    assert report.defaults_small_delta(res).count("\n") == 3
 
 
 @pytest.mark.slow

@@ -97,7 +97,7 @@ class ECGClassifier(
         weight_averaging=None,
         mixup=None,
         cutmix=None,
-        label_smoothing=0.0,
+        label_smoothing="auto",
         data_path="auto",
         pretrained_overlap="raise",
         callbacks=None,

@@ -22,6 +22,9 @@ to ``fit`` when it is not:
 - ``batch_size="auto"``: :data:`SMALL_BATCH` records per batch when fewer than
   :data:`SMALL_COHORT` records are trained on (more optimiser steps for small
   cohorts), else :data:`LARGE_BATCH`.
+- ``label_smoothing="auto"``: :data:`AUTO_LABEL_SMOOTHING` with the binary
+  cross-entropy and the cross-entropy, 0 with the focal loss (which has no
+  smoothing).
 """
 
 from __future__ import annotations
@@ -48,18 +51,20 @@ MIN_VALID_PER_CLASS = 10
 #: ``batch_size="auto"``: batches of SMALL_BATCH below SMALL_COHORT training
 #: records, else LARGE_BATCH.
 SMALL_COHORT, SMALL_BATCH, LARGE_BATCH = 1000, 16, 64
+#: ``label_smoothing="auto"`` with the (binary) cross-entropy.
+AUTO_LABEL_SMOOTHING = 0.1
 
 
 #: The plain training settings: no crops, no augmentation, a constant learning
-#: rate, a 10 % early-stopping split, batches of 64 and centre inference (the
-#: package's defaults before the measured recipe). An ablation baseline for
+#: rate, a 10 % early-stopping split, batches of 64, no label smoothing and
+#: centre inference (the package's defaults before the measured recipe). An ablation baseline for
 #: benchmarks, and fast, stable settings for API tests on tiny data:
 #: ``ECGResNetClassifier(**PLAIN_TRAINING)``.
 PLAIN_TRAINING = MappingProxyType(
     {
         "lr": 1e-3, "lr_schedule": None, "patience": 5, "batch_size": 64,
         "validation_fraction": 0.1, "crop_length": None, "augment": None,
-        "inference": "center",
+        "inference": "center", "label_smoothing": 0.0,
     }
 )  # fmt: skip
 
@@ -290,6 +295,35 @@ def resolve_batch_size(batch_size, n_train: int) -> int:
     if not is_auto(batch_size):
         return batch_size
     return SMALL_BATCH if n_train < SMALL_COHORT else LARGE_BATCH
+
+
+def resolve_label_smoothing(label_smoothing, criterion) -> float:
+    """Resolve ``label_smoothing="auto"`` for the estimator's ``criterion``.
+
+    Parameters
+    ----------
+    label_smoothing : object
+        The estimator's ``label_smoothing``.
+    criterion : str
+        The estimator's ``criterion``.
+
+    Returns
+    -------
+    label_smoothing : float
+        For ``"auto"``: 0.1, or 0.0 with ``criterion="focal"``. Any other value
+        unchanged.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.classifiers._defaults import resolve_label_smoothing
+    >>> resolve_label_smoothing("auto", "auto"), resolve_label_smoothing("auto", "focal")
+    (0.1, 0.0)
+    >>> resolve_label_smoothing(0.2, "bce")
+    0.2
+    """
+    if not is_auto(label_smoothing):
+        return label_smoothing
+    return 0.0 if criterion == "focal" else AUTO_LABEL_SMOOTHING
 
 
 def measured(default, row: str) -> tuple[object, str]:

@@ -391,6 +391,7 @@ def resolve_device(device) -> torch.device:
 def make_criterion(est) -> torch.nn.Module:
     """Build the loss for the estimator's task and ``criterion`` parameter."""
     task, crit, weights = est.task_, est.criterion, est.pos_weight_
+    smoothing = _defaults.resolve_label_smoothing(est.label_smoothing, crit)
     if task == "multiclass":
         if crit == "bce":
             raise ValueError(
@@ -399,7 +400,7 @@ def make_criterion(est) -> torch.nn.Module:
             )
         if crit == "focal":
             return SoftmaxFocalLoss(gamma=est.focal_gamma, weight=weights)
-        return CrossEntropyLoss(weight=weights, label_smoothing=est.label_smoothing)
+        return CrossEntropyLoss(weight=weights, label_smoothing=smoothing)
     if crit == "cross_entropy":
         raise ValueError(
             f"criterion='cross_entropy' needs a multiclass y, got a {task} task; "
@@ -407,7 +408,7 @@ def make_criterion(est) -> torch.nn.Module:
         )
     if crit == "focal":
         return SigmoidFocalLoss(est.focal_alpha, est.focal_gamma, pos_weight=weights)
-    return BCEWithLogitsLoss(pos_weight=weights, label_smoothing=est.label_smoothing)
+    return BCEWithLogitsLoss(pos_weight=weights, label_smoothing=smoothing)
 
 
 def make_grad_scaler(est):

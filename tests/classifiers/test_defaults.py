@@ -11,6 +11,7 @@ from sklearn_ecg.classifiers._defaults import (
     augmentation_sfreq,
     auto_crop_length,
     resolve_batch_size,
+    resolve_label_smoothing,
     resolve_validation_fraction,
 )
 
@@ -123,10 +124,32 @@ def test_defaults_are_the_benchmark_recipe():
     recipe = ECGResNetClassifier(
         **common, sfreq=100.0, crop_length=250, inference="sliding_mean",
         inference_stride=125, augment=[basic_augmentation(), paper_augmentation()],
-        lr=3e-3, lr_schedule="onecycle", patience=None,
+        lr=3e-3, lr_schedule="onecycle", patience=None, label_smoothing=0.1,
     ).fit(X, y)  # fmt: skip
     np.testing.assert_array_equal(default.predict_proba(X), recipe.predict_proba(X))
     assert ECGResNetClassifier().base_width == 32
+    unsmoothed = ECGResNetClassifier(**common, label_smoothing=0.0).fit(X, y)
+    assert not np.array_equal(unsmoothed.predict_proba(X), default.predict_proba(X))
+
+
+@pytest.mark.parametrize(
+    ("criterion", "task", "loss", "eps"),
+    [
+        ("auto", "binary", "BCEWithLogitsLoss", 0.1),
+        ("auto", "multilabel", "BCEWithLogitsLoss", 0.1),
+        ("auto", "multiclass", "CrossEntropyLoss", 0.1),
+        ("focal", "binary", "SigmoidFocalLoss", None),
+        ("focal", "multiclass", "SoftmaxFocalLoss", None),
+    ],
+)
+def test_auto_label_smoothing(criterion, task, loss, eps):
+    """0.1 with the (binary) cross-entropy; the focal loss is left unsmoothed."""
+    X, y = make_data(task)
+    est = ECGResNetClassifier(**TINY, criterion=criterion).fit(X, y)
+    assert type(est.criterion_).__name__ == loss
+    if eps is not None:
+        assert est.criterion_.label_smoothing == eps
+    assert resolve_label_smoothing(0.0, criterion) == 0.0
 
 
 def test_short_records_train_whole_and_score_whole():
@@ -163,6 +186,7 @@ def test_auto_split_is_used_for_large_enough_data():
         ({"crop_length": "long"}, "crop_length"),
         ({"inference": "automatic"}, "inference"),
         ({"augment": "strong"}, "augment"),
+        ({"label_smoothing": "some"}, "label_smoothing"),
     ],
 )
 def test_bad_auto_like_values_raise(kw, match):

@@ -18,7 +18,9 @@ X[Y == 1, 0] += 0.5
 
 
 def _clf(**kw):
-    kw = {"validation_fraction": None, "max_epochs": 3, "batch_size": 16, **kw}
+    # every option off (label smoothing too), unless a test turns one on
+    kw = {"validation_fraction": None, "max_epochs": 3, "batch_size": 16,
+          "label_smoothing": 0.0, **kw}  # fmt: skip
     return ECGResNetClassifier(base_width=4, lr=1e-2, random_state=0, **kw)
 
 
@@ -137,12 +139,15 @@ def test_label_smoothing_losses():
     torch.testing.assert_close(got, F.cross_entropy(z, t, label_smoothing=0.1))
 
 
-def test_defaults_are_bit_identical_to_every_option_off():
-    base = _clf().fit(X, Y).predict_proba(X)
+def test_defaults_are_every_option_off_but_label_smoothing():
+    base = _clf(label_smoothing="auto").fit(X, Y).predict_proba(X)
     off = _clf(
-        weight_averaging=None, mixup=None, cutmix=None, label_smoothing=0.0,
+        weight_averaging=None, mixup=None, cutmix=None, label_smoothing=0.1,
     ).fit(X, Y).predict_proba(X)  # fmt: skip
     np.testing.assert_array_equal(base, off)
+    defaults = ECGResNetClassifier().get_params()
+    assert defaults["weight_averaging"] is None and defaults["mixup"] is None
+    assert defaults["cutmix"] is None and defaults["label_smoothing"] == "auto"
 
 
 @pytest.mark.parametrize(
