@@ -22,16 +22,16 @@ Arms (every other argument at its default):
 - ``default``: ``ECGResNetClassifier()`` as it is; at these sizes
   ``validation_fraction="auto"`` holds nothing out (the whole 30-epoch budget,
   last weights), ``batch_size="auto"`` gives batches of 16 and
-  ``label_smoothing="auto"`` smooths the targets by 0.1;
-- ``no_ls``: the defaults without label smoothing (the defaults before the
-  PTB-XL validation fold chose it);
+  ``label_smoothing="auto"`` does not smooth (below 1,000 training records);
+- ``ls01``: the defaults with label smoothing 0.1, what ``"auto"`` gives from
+  1,000 training records on (the PTB-XL validation fold chose it there);
 - ``split10``: the defaults with the old 10 % split (best epoch restored);
 - ``split25``: the defaults with a 25 % split, which keeps 3 to 15 positives at
   these sizes (a split large enough to hold positives);
 - ``ema``: the defaults with an exponential moving average of the weights
   (weight averaging instead of early stopping);
 - ``b64``: the defaults with batches of 64 instead of 16 (not run by default);
-- ``warm_default``, ``warm_no_ls``, ``warm_split10``: the same, warm-started.
+- ``warm_default``, ``warm_ls01``, ``warm_split10``: the same, warm-started.
 
 Run (CPU, two fits at a time, one torch thread each; 5x2 CV at every size)::
 
@@ -70,23 +70,24 @@ N_SPLITS = 5
 ARMS = {
     "old_default": {**PLAIN_TRAINING, "base_width": 16},
     "default": {},
-    "no_ls": {"label_smoothing": 0.0},
+    "ls01": {"label_smoothing": 0.1},
     "split10": {"validation_fraction": 0.1},
     "split25": {"validation_fraction": 0.25},
     "ema": {"weight_averaging": "ema"},
     "b64": {"batch_size": 64},
     "warm_default": {"warm": True},
-    "warm_no_ls": {"warm": True, "label_smoothing": 0.0},
+    "warm_ls01": {"warm": True, "label_smoothing": 0.1},
     "warm_split10": {"warm": True, "validation_fraction": 0.1},
 }
 #: The arm every other one is compared with (paired), and the "before" arm.
 DEFAULT, BEFORE = "default", "old_default"
 
 
-def load_targets(pool=max(SIZES), prevalence=0.125, seed=0):
+def load_targets(pool=None, prevalence=0.125, seed=0):
     """The nested AF-vs-rest targets of ``transfer.py`` and the pretraining source."""
     task = load_ptbxl_task(None)
     y, patients = task["y_all"], task["patients"]
+    pool = max(SIZES) if pool is None else pool
     target, _, source = split_parts(y, patients, SIZES, pool, 0, prevalence, seed)
     shared = set(patients[target[max(SIZES)]]) & set(patients[source])
     assert not shared, f"{len(shared)} patients in both the source and the target"

@@ -316,8 +316,13 @@ def _cost(recs):
     return f"{np.mean([r['wall_s'] for r in recs]):.0f} s {device.split()[-1]}"
 
 
-def report(out_dir: Path, Y, parts, top_k: int = 5):
-    """Print the tables of every row saved under ``out_dir`` and return them."""
+def report(out_dir: Path, Y, parts, top_k: int = 5, seed_cis: bool = True):
+    """Print the tables of every row saved under ``out_dir`` and return them.
+
+    With ``seed_cis``, each row also gets the 95 % stratified bootstrap CI of its
+    mean fold-10 AUROC over seeds (``test_ci``) and, when the MiniRocket row is
+    there, the paired CI of its gain over MiniRocket's mean (``minus_minirocket``).
+    """
     records = {}
     with open(out_dir / "results.jsonl") as fh:
         for line in fh:
@@ -337,6 +342,7 @@ def report(out_dir: Path, Y, parts, top_k: int = 5):
             None if refit else float(roc_auc_score(y_va, ens_va, average="macro"))
         )
         rows[name] = {
+            "seed_scores": [p["test"] for p in probas],
             "model": name, "seeds": len(recs), "test": te_mean, "test_sd": te_sd,
             "valid": va_mean, "ens_valid": ens_valid,
             "ens_test": float(roc_auc_score(y_te, ens_te, average="macro")),
@@ -346,7 +352,9 @@ def report(out_dir: Path, Y, parts, top_k: int = 5):
         }  # fmt: skip
     order = sorted(rows.values(), key=lambda r: -(r["valid"] or -1.0))
     print(zoo_table(order))
-    hidden = ("ens_va", "ens_probas")
+    if seed_cis:
+        _seed_mean_cis(order, rows, y_te)
+    hidden = ("ens_va", "ens_probas", "seed_scores")
     out = {"rows": [{k: v for k, v in r.items() if k not in hidden} for r in order]}
     # Rank the deep rows' seed-ensembles on fold 9; never look at fold 10 here.
     deep = [
@@ -357,6 +365,52 @@ def report(out_dir: Path, Y, parts, top_k: int = 5):
     if top:
         out |= _ensembles(top, rows, y_va, y_te)
     return out
+
+
+def _seeds_mean_auroc(y, scores):
+    """Mean over seeds of the macro AUROC; ``scores`` stacks the seeds' columns."""
+    k = y.shape[1]
+    return float(np.mean([
+        roc_auc_score(y, scores[:, i:i + k], average="macro")
+        for i in range(0, scores.shape[1], k)
+    ]))  # fmt: skip
+
+
+def _seeds_mean_gain(n_left):
+    """Paired statistic: seeds-mean AUROC of the first ``n_left`` seeds minus
+    that of the rest."""
+
+    def gain(y, scores):
+        cut = n_left * y.shape[1]
+        return _seeds_mean_auroc(y, scores[:, :cut]) - _seeds_mean_auroc(
+            y, scores[:, cut:]
+        )
+
+    return gain
+
+
+def _seed_mean_cis(order, rows, y_te, n_resamples=1000):
+    """Bootstrap CIs of each row's seeds-mean fold-10 AUROC and of its gain over
+    MiniRocket's (paired)."""
+    base = rows.get("minirocket")
+    print("\nFold-10 AUROC, mean over seeds, 95 % stratified bootstrap CI"
+          " (paired gain over MiniRocket's mean; 1,000 resamples):")  # fmt: skip
+    for r in order:
+        scores = np.hstack(r["seed_scores"])
+        ci = bootstrap_ci(y_te, scores, _seeds_mean_auroc, n_resamples=n_resamples,
+                          random_state=0)  # fmt: skip
+        r["test_ci"] = [ci.estimate, ci.low, ci.high]
+        line = f"- {r['model']}: {ci.estimate:.3f} [{ci.low:.3f}, {ci.high:.3f}]"
+        if base is not None and r is not base:
+            diff = bootstrap_ci(
+                y_te, np.hstack([scores, *base["seed_scores"]]),
+                _seeds_mean_gain(len(r["seed_scores"])), n_resamples=n_resamples,
+                random_state=0,
+            )  # fmt: skip
+            r["minus_minirocket"] = [diff.estimate, diff.low, diff.high]
+            line += f"; minus minirocket {diff.estimate:+.3f} "
+            line += f"[{diff.low:+.3f}, {diff.high:+.3f}]"
+        print(line)
 
 
 def _ensembles(top, rows, y_va, y_te):

@@ -225,8 +225,11 @@ def defaults_small_delta(res):
     arms = [a for a in dict.fromkeys(r["arm"] for r in rows) if a != "default"]
     for n in sorted({r["n"] for r in rows}):
         at_n = {r["arm"]: r for r in rows if r["n"] == n}
-        cells = [_interval(*at_n[a]["minus_default"], sign="+")
-                 if "minus_default" in at_n.get(a, {}) else "-" for a in arms]  # fmt: skip
+        cells = [
+            _interval(*at_n[a]["minus_default"], sign="+")
+            if "minus_default" in at_n.get(a, {}) else "-"
+            for a in arms
+        ]  # fmt: skip
         out.append((n, *cells))
     return md(("n", *(f"{a} - default" for a in arms)), out)
 
@@ -349,7 +352,8 @@ def zoo_cpu(results):
     return zoo_table(_r(results, "ptbxl_zoo_cpu")["rows"])
 
 
-#: Each estimator's defaults -> the zoo row that ran the same configuration.
+#: Each estimator's defaults -> the zoo row of its architecture and size (the
+#: zoo recipe, which differs from the defaults by their label smoothing).
 DEFAULT_ROWS = {
     "default_resnet1d": "resnet1d18", "default_xresnet1d": "xresnet1d50",
     "default_inception1d": "inception1d_w32", "default_resnet1d_wang": "resnet1d_wang",
@@ -357,29 +361,77 @@ DEFAULT_ROWS = {
     "default_attresnet1d": "attresnet1d18", "default_crnn1d": "crnn1d18_bilstm",
     "default_transformer1d": "transformer1d",
     "default_restransformer1d": "restransformer1d18",
-    "old default (before issue 15)": "default",
-    "MiniRocket": "minirocket", "MultiRocket": "multirocket",
+    "old_default": "default", "minirocket": "minirocket",
+    "multirocket": "multirocket",
 }  # fmt: skip
 
 
+def _ci3(v, signed=False):
+    f, g = ("{:+.3f}", "{:+.2f}") if signed else ("{:.3f}", "{:.2f}")
+    return f"{f.format(v[0])} [{g.format(v[1])}, {g.format(v[2])}]"
+
+
 def zoo_defaults(results):
-    """Every estimator's defaults, read from the zoo rows of the same configuration."""
+    """Every estimator's defaults on the 2-core CPU, with the Rockets side by side."""
+    rows = {r["model"]: r for r in _r(results, "ptbxl_defaults_cpu")["rows"]}
     gpu = {r["model"]: r for r in _r(results, "ptbxl_zoo_gpu")["rows"]}
-    cpu = {r["model"]: r for r in _r(results, "ptbxl_zoo_cpu")["rows"]}
-    rows = []
+    out = []
     for name, zoo in DEFAULT_ROWS.items():
-        g, c = gpu[zoo], cpu.get(zoo)
-        rows.append((
-            name, f"`{zoo}`", g["seeds"], f"{g['valid']:.3f}",
-            f"{g['test']:.3f} ± {g['test_sd']:.3f}",
-            "-" if c is None else f"{c['test']:.3f} ± {c['test_sd']:.3f}",
-            "-" if c is None else c["cost"],
+        r = rows.get(name)
+        if r is None:
+            continue
+        z = gpu.get(zoo)
+        out.append((
+            name, r["seeds"], f"{r['valid']:.3f}",
+            f"{r['test']:.3f} ± {r['test_sd']:.3f}", _ci3(r["test_ci"]),
+            _ci3(r["minus_minirocket"], True) if "minus_minirocket" in r else "-",
+            f"{r['ens_test']:.3f}", r["cost"],
+            "-" if z is None or name in ("minirocket", "multirocket")
+            else f"`{zoo}` {z['test']:.3f}",
         ))  # fmt: skip
     head = (
-        "defaults", "zoo row (same configuration)", "seeds", "fold 9",
-        "fold 10, mean ± sd", "CPU run: fold 10 (3 seeds)", "CPU run: cost / fit",
+        "estimator (defaults)", "seeds", "fold 9", "fold 10, mean ± sd",
+        "fold 10, mean [95 % CI]", "minus MiniRocket (paired)",
+        "seed-ensemble fold 10", "CPU cost / fit", "zoo row on the GPU: fold 10",
     )  # fmt: skip
-    return md(head, rows)
+    return md(head, out)
+
+
+#: The recipe options tried on the ResNet row (issue 15 part 2).
+RECIPE_OPTION_LABELS = {
+    "resnet1d18": "zoo recipe (no option)",
+    "resnet1d18_ema": "+ EMA of the weights",
+    "resnet1d18_swa": "+ SWA (second half)",
+    "resnet1d18_mixup": "+ mixup 0.2",
+    "resnet1d18_cutmix": "+ CutMix 1.0",
+    "resnet1d18_ls": "+ label smoothing 0.1",
+    "resnet1d18_ls05": "+ label smoothing 0.05",
+    "resnet1d18_ls02": "+ label smoothing 0.2",
+    "resnet1d18_ls_mixup": "+ label smoothing 0.1 + mixup 0.2",
+}
+
+
+def zoo_recipe_options(results):
+    """Each recipe option added to the ResNet row, ranked on fold 9."""
+    res = _r(results, "ptbxl_recipe_options")
+    rows = {r["model"]: r for r in res["rows"]}
+    base = rows["resnet1d18"]
+    best = max(rows.values(), key=lambda r: r["valid"])
+    out = []
+    for name, label in RECIPE_OPTION_LABELS.items():
+        r = rows.get(name)
+        if r is None:
+            continue
+        out.append((
+            label, r["seeds"], f"{r['valid']:.4f}",
+            "-" if r is base else f"{r['valid'] - base['valid']:+.4f}",
+            f"{r['test']:.3f} ± {r['test_sd']:.3f}", r["cost"],
+            "**chosen**" if r is best else "",
+        ))  # fmt: skip
+    head = ("ResNet18 (width 32) with", "seeds", "fold 9 (mean)",
+            "fold 9 minus no option", "fold 10, mean ± sd", "CPU cost / fit",
+            "fold 9 choice")  # fmt: skip
+    return md(head, out)
 
 
 def zoo_cpu_recipe(results):
@@ -493,6 +545,7 @@ TABLES = {
     "zoo_cpu": zoo_cpu,
     "zoo_cpu_recipe": zoo_cpu_recipe,
     "zoo_defaults": zoo_defaults,
+    "zoo_recipe_options": zoo_recipe_options,
     "ptbxl_first": ptbxl_first,
     "ddp_cpu": ddp_cpu,
     "memmap_fit": memmap_fit,

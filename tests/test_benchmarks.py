@@ -267,7 +267,8 @@ def test_defaults_small(bench, tmp_path):
     assert sorted({r["arm"] for r in recs}) == sorted(arms)
     assert sorted(r["fold"] for r in recs) == sorted(list(range(5)) * 3)
     # grouped 5-fold CV of the 60-record target: 48 training records, 7-8 positives
-    assert {r["n_train"] for r in recs} == {48} and all(r["pos_train"] >= 6 for r in recs)
+    assert {r["n_train"] for r in recs} == {48}
+    assert all(r["pos_train"] >= 6 for r in recs)
     assert {r["batch_size"] for r in recs if r["arm"] != "old_default"} == {16}
     assert res["pretraining"]["n_source"] > 1000
     rows = {r["arm"]: r for r in res["summary"]}

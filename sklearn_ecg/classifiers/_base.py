@@ -443,6 +443,10 @@ class ECGClassifier(
             y_enc, self.task_, fraction, seed, groups=groups
         )
         self.batch_size_ = _defaults.resolve_batch_size(self.batch_size, len(train_idx))
+        if initialize:  # partial_fit keeps the loss of the first fit
+            self.label_smoothing_ = _defaults.resolve_label_smoothing(
+                self.label_smoothing, self.criterion, len(train_idx)
+            )
         if isinstance(self._threshold_spec, str) and valid_idx is None:
             raise ValueError(
                 f"threshold={self.threshold!r} is tuned on the internal validation "

@@ -23,8 +23,9 @@ to ``fit`` when it is not:
   :data:`SMALL_COHORT` records are trained on (more optimiser steps for small
   cohorts), else :data:`LARGE_BATCH`.
 - ``label_smoothing="auto"``: :data:`AUTO_LABEL_SMOOTHING` with the binary
-  cross-entropy and the cross-entropy, 0 with the focal loss (which has no
-  smoothing).
+  cross-entropy and the cross-entropy from :data:`SMALL_COHORT` training
+  records on; 0 below (small cohorts showed no gain) and with the focal loss
+  (which has no smoothing).
 """
 
 from __future__ import annotations
@@ -51,14 +52,16 @@ MIN_VALID_PER_CLASS = 10
 #: ``batch_size="auto"``: batches of SMALL_BATCH below SMALL_COHORT training
 #: records, else LARGE_BATCH.
 SMALL_COHORT, SMALL_BATCH, LARGE_BATCH = 1000, 16, 64
-#: ``label_smoothing="auto"`` with the (binary) cross-entropy.
+#: ``label_smoothing="auto"`` with the (binary) cross-entropy, from SMALL_COHORT
+#: training records on.
 AUTO_LABEL_SMOOTHING = 0.1
 
 
 #: The plain training settings: no crops, no augmentation, a constant learning
 #: rate, a 10 % early-stopping split, batches of 64, no label smoothing and
-#: centre inference (the package's defaults before the measured recipe). An ablation baseline for
-#: benchmarks, and fast, stable settings for API tests on tiny data:
+#: centre inference (the package's defaults before the measured recipe). An
+#: ablation baseline for benchmarks, and fast, stable settings for API tests on
+#: tiny data:
 #: ``ECGResNetClassifier(**PLAIN_TRAINING)``.
 PLAIN_TRAINING = MappingProxyType(
     {
@@ -297,8 +300,8 @@ def resolve_batch_size(batch_size, n_train: int) -> int:
     return SMALL_BATCH if n_train < SMALL_COHORT else LARGE_BATCH
 
 
-def resolve_label_smoothing(label_smoothing, criterion) -> float:
-    """Resolve ``label_smoothing="auto"`` for the estimator's ``criterion``.
+def resolve_label_smoothing(label_smoothing, criterion, n_train: int) -> float:
+    """Resolve ``label_smoothing="auto"`` for a fit on ``n_train`` records.
 
     Parameters
     ----------
@@ -306,24 +309,32 @@ def resolve_label_smoothing(label_smoothing, criterion) -> float:
         The estimator's ``label_smoothing``.
     criterion : str
         The estimator's ``criterion``.
+    n_train : int
+        Records trained on (after the validation split).
 
     Returns
     -------
     label_smoothing : float
-        For ``"auto"``: 0.1, or 0.0 with ``criterion="focal"``. Any other value
-        unchanged.
+        For ``"auto"``: 0.1 from 1,000 training records on, else 0.0; always
+        0.0 with ``criterion="focal"``. Any other value unchanged.
 
     Examples
     --------
     >>> from sklearn_ecg.classifiers._defaults import resolve_label_smoothing
-    >>> resolve_label_smoothing("auto", "auto"), resolve_label_smoothing("auto", "focal")
-    (0.1, 0.0)
-    >>> resolve_label_smoothing(0.2, "bce")
+    >>> resolve_label_smoothing("auto", "auto", 1442)
+    0.1
+    >>> resolve_label_smoothing("auto", "auto", 320)
+    0.0
+    >>> resolve_label_smoothing("auto", "focal", 1442)
+    0.0
+    >>> resolve_label_smoothing(0.2, "bce", 50)
     0.2
     """
     if not is_auto(label_smoothing):
         return label_smoothing
-    return 0.0 if criterion == "focal" else AUTO_LABEL_SMOOTHING
+    if criterion == "focal" or n_train < SMALL_COHORT:
+        return 0.0
+    return AUTO_LABEL_SMOOTHING
 
 
 def measured(default, row: str) -> tuple[object, str]:

@@ -20,7 +20,7 @@ FITTED_STATE = (
     "n_features_in_", "feature_names_in_", "task_", "classes_", "n_outputs_",
     "n_leads_in_", "n_times_in_", "n_epochs_", "threshold_", "_threshold_spec",
     "pos_weight_", "warm_start_report_", "frozen_prefixes_", "sfreq_",
-    "lead_names_", "crop_length_", "batch_size_",
+    "lead_names_", "crop_length_", "batch_size_", "label_smoothing_",
 )  # fmt: skip
 
 

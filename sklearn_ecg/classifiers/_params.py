@@ -215,6 +215,8 @@ BASE_DOC = f"""Deep-learning ECG classifier: a scikit-learn estimator on skorch.
         The training crop (and window) length used; ``crop_length`` resolved.
     batch_size_ : int
         Records per batch; ``batch_size`` resolved.
+    label_smoothing_ : float
+        The label smoothing of the loss; ``label_smoothing`` resolved.
     threshold_ : float, ndarray of shape (n_labels,) or None
         Decision threshold(s) used by ``predict`` (None for multiclass).
     pos_weight_ : ndarray or None
@@ -391,7 +393,10 @@ def resolve_device(device) -> torch.device:
 def make_criterion(est) -> torch.nn.Module:
     """Build the loss for the estimator's task and ``criterion`` parameter."""
     task, crit, weights = est.task_, est.criterion, est.pos_weight_
-    smoothing = _defaults.resolve_label_smoothing(est.label_smoothing, crit)
+    smoothing = getattr(est, "label_smoothing_", None)
+    if smoothing is None:  # a model saved before label_smoothing_ existed
+        auto = _defaults.is_auto(est.label_smoothing)
+        smoothing = 0.0 if auto else est.label_smoothing
     if task == "multiclass":
         if crit == "bce":
             raise ValueError(

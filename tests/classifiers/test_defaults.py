@@ -11,7 +11,6 @@ from sklearn_ecg.classifiers._defaults import (
     augmentation_sfreq,
     auto_crop_length,
     resolve_batch_size,
-    resolve_label_smoothing,
     resolve_validation_fraction,
 )
 
@@ -124,32 +123,53 @@ def test_defaults_are_the_benchmark_recipe():
     recipe = ECGResNetClassifier(
         **common, sfreq=100.0, crop_length=250, inference="sliding_mean",
         inference_stride=125, augment=[basic_augmentation(), paper_augmentation()],
-        lr=3e-3, lr_schedule="onecycle", patience=None, label_smoothing=0.1,
-    ).fit(X, y)  # fmt: skip
+        lr=3e-3, lr_schedule="onecycle", patience=None, label_smoothing=0.0,
+    ).fit(X, y)  # fmt: skip  (40 records: no label smoothing)
     np.testing.assert_array_equal(default.predict_proba(X), recipe.predict_proba(X))
     assert ECGResNetClassifier().base_width == 32
-    unsmoothed = ECGResNetClassifier(**common, label_smoothing=0.0).fit(X, y)
-    assert not np.array_equal(unsmoothed.predict_proba(X), default.predict_proba(X))
+    smoothed = ECGResNetClassifier(**common, label_smoothing=0.1).fit(X, y)
+    assert not np.array_equal(smoothed.predict_proba(X), default.predict_proba(X))
 
 
 @pytest.mark.parametrize(
-    ("criterion", "task", "loss", "eps"),
+    ("criterion", "task", "loss"),
     [
-        ("auto", "binary", "BCEWithLogitsLoss", 0.1),
-        ("auto", "multilabel", "BCEWithLogitsLoss", 0.1),
-        ("auto", "multiclass", "CrossEntropyLoss", 0.1),
-        ("focal", "binary", "SigmoidFocalLoss", None),
-        ("focal", "multiclass", "SoftmaxFocalLoss", None),
+        ("auto", "binary", "BCEWithLogitsLoss"),
+        ("auto", "multilabel", "BCEWithLogitsLoss"),
+        ("auto", "multiclass", "CrossEntropyLoss"),
+        ("focal", "binary", "SigmoidFocalLoss"),
+        ("focal", "multiclass", "SoftmaxFocalLoss"),
     ],
 )
-def test_auto_label_smoothing(criterion, task, loss, eps):
-    """0.1 with the (binary) cross-entropy; the focal loss is left unsmoothed."""
-    X, y = make_data(task)
-    est = ECGResNetClassifier(**TINY, criterion=criterion).fit(X, y)
+@pytest.mark.parametrize("n", [24, 1000])
+def test_auto_label_smoothing(criterion, task, loss, n):
+    """0.1 with the (binary) cross-entropy from 1,000 training records on."""
+    X, y = make_data(task, n=n, n_leads=1, n_times=64)
+    kw = {**TINY, "validation_fraction": None, "batch_size": 256}
+    est = ECGResNetClassifier(**kw, criterion=criterion).fit(X, y)
     assert type(est.criterion_).__name__ == loss
-    if eps is not None:
+    eps = 0.1 if criterion == "auto" and n >= 1000 else 0.0
+    assert est.label_smoothing_ == eps
+    if criterion == "auto":
         assert est.criterion_.label_smoothing == eps
-    assert resolve_label_smoothing(0.0, criterion) == 0.0
+    # a split counts: 1,000 records less a tenth held out train without smoothing
+    if n == 1000 and task == "binary":
+        split = ECGResNetClassifier(**{**kw, "validation_fraction": 0.1}).fit(X, y)
+        assert split.label_smoothing_ == 0.0
+
+
+def test_label_smoothing_survives_a_round_trip_and_partial_fit():
+    from sklearn_ecg.classifiers import get_fitted_state, set_fitted_state
+
+    X, y = make_data("binary", n=1000, n_leads=1, n_times=64)
+    kw = {**TINY, "validation_fraction": None, "batch_size": 256}
+    est = ECGResNetClassifier(**kw).fit(X, y)
+    assert est.label_smoothing_ == 0.1
+    new = ECGResNetClassifier(**est.get_params())
+    set_fitted_state(new, get_fitted_state(est), est.module_.state_dict())
+    assert new.label_smoothing_ == new.criterion_.label_smoothing == 0.1
+    est.partial_fit(X[:100], y[:100])  # a few records more: the same loss
+    assert est.label_smoothing_ == est.criterion_.label_smoothing == 0.1
 
 
 def test_short_records_train_whole_and_score_whole():
