@@ -242,6 +242,7 @@ def plot(summary, path: Path, arms=("old_default", "default", "warm_default")):
                     label=arm)  # fmt: skip
     ax.axhline(0.5, color="grey", lw=0.8, ls=":")
     ax.set_xscale("log")
+    ax.minorticks_off()
     ax.set_xticks(SIZES, [str(s) for s in SIZES])
     ax.set_xlabel("target records (12.5 % positives)")
     ax.set_ylabel("AUROC (grouped 5-fold CV, 95 % NB interval)")

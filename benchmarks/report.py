@@ -383,7 +383,8 @@ def zoo_defaults(results):
         z = gpu.get(zoo)
         out.append((
             name, r["seeds"], f"{r['valid']:.3f}",
-            f"{r['test']:.3f} ± {r['test_sd']:.3f}", _ci3(r["test_ci"]),
+            f"{r['test']:.3f}" if r["test_sd"] is None
+            else f"{r['test']:.3f} ± {r['test_sd']:.3f}", _ci3(r["test_ci"]),
             _ci3(r["minus_minirocket"], True) if "minus_minirocket" in r else "-",
             f"{r['ens_test']:.3f}", r["cost"],
             "-" if z is None or name in ("minirocket", "multirocket")
@@ -546,6 +547,9 @@ TABLES = {
     "zoo_cpu_recipe": zoo_cpu_recipe,
     "zoo_defaults": zoo_defaults,
     "zoo_recipe_options": zoo_recipe_options,
+    "zoo_defaults_ensembles": lambda d: ensemble_table(
+        _r(d, "ptbxl_defaults_cpu")["ensembles"]
+    ),
     "ptbxl_first": ptbxl_first,
     "ddp_cpu": ddp_cpu,
     "memmap_fit": memmap_fit,
