@@ -454,7 +454,7 @@ def _ensembles(top, rows, y_va, y_te):
         cis[-1]["minus"] = {}
         for base, base_scores in baselines.items():
             diff = bootstrap_ci(
-                y_te, np.hstack([scores, base_scores]), _paired_auroc_gain,
+                y_te, np.hstack([scores, base_scores]), _seeds_mean_gain(1),
                 random_state=0,
             )  # fmt: skip
             cis[-1]["minus"][base] = [diff.estimate, diff.low, diff.high]
@@ -465,14 +465,6 @@ def _ensembles(top, rows, y_va, y_te):
     for e in ensembles:
         del e["scores"]
     return {"ensembles": ensembles, "k_chosen": k_best, "bootstrap_cis": cis}
-
-
-def _paired_auroc_gain(y, scores):
-    """Macro AUROC of the left half of the columns minus that of the right half."""
-    k = y.shape[1]
-    return roc_auc_score(y, scores[:, :k], average="macro") - roc_auc_score(
-        y, scores[:, k:], average="macro"
-    )
 
 
 def main(argv=None):

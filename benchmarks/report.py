@@ -160,10 +160,15 @@ def transfer_table(res):
     return md(("n", *strategies, "best warm - scratch"), out)
 
 
+def _interval(mean, lo=None, hi=None, sign=""):
+    """``mean [lo, hi]`` (three and two decimals); ``sign="+"`` signs them."""
+    if lo is None:
+        return f"{mean:{sign}.3f}"
+    return f"{mean:{sign}.3f} [{lo:{sign}.2f}, {hi:{sign}.2f}]"
+
+
 def _ci(d, signed=False):
-    f = "{:+.3f}" if signed else "{:.3f}"
-    g = "{:+.2f}" if signed else "{:.2f}"
-    return f"{f.format(d['mean'])} [{g.format(d['ci_low'])}, {g.format(d['ci_high'])}]"
+    return _interval(d["mean"], d["ci_low"], d["ci_high"], "+" if signed else "")
 
 
 def transfer_grouped_table(results):
@@ -197,12 +202,6 @@ def transfer_grouped_tuning(results):
     strategies = list(next(iter(results["models"].values()))["tuning"]["lr"])
     head = ("model", "pretraining valid macro AUROC", *strategies, "best strategy")
     return md(head, out)
-
-
-def _interval(mean, lo, hi, sign=""):
-    if lo is None:
-        return f"{mean:{sign}.3f}"
-    return f"{mean:{sign}.3f} [{lo:{sign}.2f}, {hi:{sign}.2f}]"
 
 
 def defaults_small_table(res):
@@ -366,11 +365,6 @@ DEFAULT_ROWS = {
 }  # fmt: skip
 
 
-def _ci3(v, signed=False):
-    f, g = ("{:+.3f}", "{:+.2f}") if signed else ("{:.3f}", "{:.2f}")
-    return f"{f.format(v[0])} [{g.format(v[1])}, {g.format(v[2])}]"
-
-
 def zoo_defaults(results):
     """Every estimator's defaults on the 2-core CPU, with the Rockets side by side."""
     rows = {r["model"]: r for r in _r(results, "ptbxl_defaults_cpu")["rows"]}
@@ -384,8 +378,8 @@ def zoo_defaults(results):
         out.append((
             name, r["seeds"], f"{r['valid']:.3f}",
             f"{r['test']:.3f}" if r["test_sd"] is None
-            else f"{r['test']:.3f} ± {r['test_sd']:.3f}", _ci3(r["test_ci"]),
-            _ci3(r["minus_minirocket"], True) if "minus_minirocket" in r else "-",
+            else f"{r['test']:.3f} ± {r['test_sd']:.3f}", _interval(*r["test_ci"]),
+            _interval(*r["minus_minirocket"], sign="+") if "minus_minirocket" in r else "-",
             f"{r['ens_test']:.3f}", r["cost"],
             "-" if z is None or name in ("minirocket", "multirocket")
             else f"`{zoo}` {z['test']:.3f}",
