@@ -375,11 +375,12 @@ def zoo_defaults(results):
         if r is None:
             continue
         z = gpu.get(zoo)
+        gain = r.get("minus_minirocket")
         out.append((
             name, r["seeds"], f"{r['valid']:.3f}",
             f"{r['test']:.3f}" if r["test_sd"] is None
             else f"{r['test']:.3f} ± {r['test_sd']:.3f}", _interval(*r["test_ci"]),
-            _interval(*r["minus_minirocket"], sign="+") if "minus_minirocket" in r else "-",
+            "-" if gain is None else _interval(*gain, sign="+"),
             f"{r['ens_test']:.3f}", r["cost"],
             "-" if z is None or name in ("minirocket", "multirocket")
             else f"`{zoo}` {z['test']:.3f}",
