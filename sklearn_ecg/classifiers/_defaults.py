@@ -80,6 +80,9 @@ _RECORD_DOC = """\
 
 #: Docstring entries of the functions that derive a default from the records.
 _DOCS = {
+    "n_train": """\
+    n_train : int
+        Records trained on (after the validation split).""",
     "record": _RECORD_DOC,
     "record_parameters": f"""\
     Parameters
@@ -273,6 +276,7 @@ def resolve_validation_fraction(fraction, y_enc, task: str, n_outputs: int, tune
     return frac if enough or tuned else None
 
 
+@fill_doc(**_DOCS)
 def resolve_batch_size(batch_size, n_train: int) -> int:
     """Resolve ``batch_size="auto"`` for ``n_train`` training records.
 
@@ -280,8 +284,7 @@ def resolve_batch_size(batch_size, n_train: int) -> int:
     ----------
     batch_size : object
         The estimator's ``batch_size``.
-    n_train : int
-        Records trained on (after the validation split).
+    %(n_train)s
 
     Returns
     -------
@@ -300,6 +303,7 @@ def resolve_batch_size(batch_size, n_train: int) -> int:
     return SMALL_BATCH if n_train < SMALL_COHORT else LARGE_BATCH
 
 
+@fill_doc(**_DOCS)
 def resolve_label_smoothing(label_smoothing, criterion, n_train: int) -> float:
     """Resolve ``label_smoothing="auto"`` for a fit on ``n_train`` records.
 
@@ -309,8 +313,7 @@ def resolve_label_smoothing(label_smoothing, criterion, n_train: int) -> float:
         The estimator's ``label_smoothing``.
     criterion : str
         The estimator's ``criterion``.
-    n_train : int
-        Records trained on (after the validation split).
+    %(n_train)s
 
     Returns
     -------

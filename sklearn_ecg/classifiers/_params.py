@@ -394,9 +394,8 @@ def make_criterion(est) -> torch.nn.Module:
     """Build the loss for the estimator's task and ``criterion`` parameter."""
     task, crit, weights = est.task_, est.criterion, est.pos_weight_
     smoothing = getattr(est, "label_smoothing_", None)
-    if smoothing is None:  # a model saved before label_smoothing_ existed
-        auto = _defaults.is_auto(est.label_smoothing)
-        smoothing = 0.0 if auto else est.label_smoothing
+    if smoothing is None:  # saved before label_smoothing_ existed: size unknown
+        smoothing = _defaults.resolve_label_smoothing(est.label_smoothing, crit, 0)
     if task == "multiclass":
         if crit == "bce":
             raise ValueError(

@@ -170,6 +170,11 @@ def test_label_smoothing_survives_a_round_trip_and_partial_fit():
     assert new.label_smoothing_ == new.criterion_.label_smoothing == 0.1
     est.partial_fit(X[:100], y[:100])  # a few records more: the same loss
     assert est.label_smoothing_ == est.criterion_.label_smoothing == 0.1
+    # a state saved before label_smoothing_ existed: "auto" gives no smoothing
+    old = {k: v for k, v in get_fitted_state(est).items() if k != "label_smoothing_"}
+    legacy = ECGResNetClassifier(**est.get_params())
+    set_fitted_state(legacy, old, est.module_.state_dict())
+    assert legacy.criterion_.label_smoothing == 0.0
 
 
 def test_short_records_train_whole_and_score_whole():
