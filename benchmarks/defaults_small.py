@@ -114,8 +114,8 @@ def pretrain(task, out: Path, max_epochs=None, threads=2):
     info = {
         "n_source": len(src), "source_key": key, "cpu_s": time.process_time() - c0,
         "epochs": len(est.history_), "n_epochs_": int(est.n_epochs_),
-        "valid_auroc": (
-            float(est.history_[-1, "valid_auroc"])
+        "valid_auroc": (  # of the restored (best) epoch
+            float(est.history_[est.n_epochs_ - 1, "valid_auroc"])
             if "valid_auroc" in est.history_[-1] else None
         ),
     }  # fmt: skip
